@@ -1,0 +1,224 @@
+using System;
+
+namespace Tessera.Planning;
+
+/// <summary>Which published copy of Qwen's <c>smart_resize</c> to reproduce (they differ only at the edges).</summary>
+public enum QwenResizeRule
+{
+    /// <summary>transformers' current <c>Qwen2VLImageProcessor</c>: half-even rounding, <c>max(factor, …)</c> clamp in the
+    /// shrink branch, sides below the factor accepted (since PR #38706).</summary>
+    Transformers,
+    /// <summary>The Qwen team's <c>qwen-vl-utils</c>: clamps each rounded side to at least the factor up front, no clamp in the
+    /// shrink branch (a side can become 0 there), and requires <c>max_pixels ≥ min_pixels</c>.</summary>
+    QwenVlUtils,
+    /// <summary>transformers before PR #38706: rejects a side smaller than the factor, no clamp in the shrink branch.</summary>
+    TransformersLegacy,
+}
+
+/// <summary>Configuration of Qwen2-VL / Qwen2.5-VL native-resolution planning.</summary>
+public readonly struct QwenVisionOptions
+{
+    /// <summary>Creates options; call <see cref="Validate"/> (planners do) to reject impossible values.</summary>
+    public QwenVisionOptions(int patchSize = 14, int mergeSize = 2, long minPixels = 56 * 56, long maxPixels = 28 * 28 * 1280,
+        QwenResizeRule rule = QwenResizeRule.Transformers, int temporalPatchSize = 2)
+    {
+        PatchSize = patchSize;
+        MergeSize = mergeSize;
+        MinPixels = minPixels;
+        MaxPixels = maxPixels;
+        Rule = rule;
+        TemporalPatchSize = temporalPatchSize;
+    }
+
+    /// <summary>The transformers class defaults: patch 14, merge 2, 3 136 ≤ pixels ≤ 1 003 520.</summary>
+    public static QwenVisionOptions ProcessorDefaults => new(14, 2, 56 * 56, 28 * 28 * 1280);
+
+    /// <summary>The released Qwen2-VL / Qwen2.5-VL checkpoint configuration: max_pixels 12 845 056 (16 384 tokens).</summary>
+    public static QwenVisionOptions Checkpoint => new(14, 2, 56 * 56, 28 * 28 * 16384);
+
+    /// <summary>ViT patch side in pixels.</summary>
+    public int PatchSize { get; }
+
+    /// <summary>Spatial merge: <c>merge × merge</c> patches become one LLM token.</summary>
+    public int MergeSize { get; }
+
+    /// <summary>Lower bound on the resized area.</summary>
+    public long MinPixels { get; }
+
+    /// <summary>Upper bound on the resized area.</summary>
+    public long MaxPixels { get; }
+
+    /// <summary>Which copy of <c>smart_resize</c> to follow.</summary>
+    public QwenResizeRule Rule { get; }
+
+    /// <summary>Frames per temporal patch (an image is repeated to this many frames).</summary>
+    public int TemporalPatchSize { get; }
+
+    /// <summary>Resize granularity: <c>patch × merge</c> (28 for Qwen2-VL).</summary>
+    public int Factor => PatchSize * MergeSize;
+
+    /// <summary>Throws <see cref="PlanException"/> when a value is impossible.</summary>
+    public void Validate()
+    {
+        if (PatchSize < 1) throw PlanException.Config($"patch_size must be at least 1, got {PatchSize}.");
+        if (MergeSize < 1) throw PlanException.Config($"merge_size must be at least 1, got {MergeSize}.");
+        if (TemporalPatchSize < 1) throw PlanException.Config($"temporal_patch_size must be at least 1, got {TemporalPatchSize}.");
+        if ((long)PatchSize * MergeSize > int.MaxValue) throw PlanException.Config("patch_size × merge_size does not fit a 32-bit factor.");
+        if (MinPixels < 0) throw PlanException.Config($"min_pixels must not be negative, got {MinPixels}.");
+        if (MaxPixels < 1) throw PlanException.Config($"max_pixels must be positive, got {MaxPixels}.");
+        if (Rule == QwenResizeRule.QwenVlUtils && MaxPixels < MinPixels)
+            throw PlanException.Config($"max_pixels ({MaxPixels}) must be at least min_pixels ({MinPixels}) (qwen-vl-utils asserts this).");
+    }
+}
+
+/// <summary>The result of Qwen native-resolution planning for one image.</summary>
+public readonly struct QwenPlan
+{
+    internal QwenPlan(long resizedWidth, long resizedHeight, int patchSize, int mergeSize)
+    {
+        ResizedWidth = resizedWidth;
+        ResizedHeight = resizedHeight;
+        GridH = resizedHeight / patchSize;
+        GridW = resizedWidth / patchSize;
+        NumPatches = GridH * GridW;
+        Tokens = NumPatches / ((long)mergeSize * mergeSize);
+    }
+
+    /// <summary>Width the image is resized to (a multiple of the factor; 0 only where qwen-vl-utils rounds a side to 0).</summary>
+    public long ResizedWidth { get; }
+
+    /// <summary>Height the image is resized to.</summary>
+    public long ResizedHeight { get; }
+
+    /// <summary>Temporal grid: 1 for an image.</summary>
+    public long GridT => 1;
+
+    /// <summary>Patch rows: <c>resized height / patch</c>.</summary>
+    public long GridH { get; }
+
+    /// <summary>Patch columns: <c>resized width / patch</c>.</summary>
+    public long GridW { get; }
+
+    /// <summary>Rows of the ViT input (<c>pixel_values</c>): <c>GridT × GridH × GridW</c>.</summary>
+    public long NumPatches { get; }
+
+    /// <summary><c>&lt;|image_pad|&gt;</c> count: patches / merge².</summary>
+    public long Tokens { get; }
+
+    /// <summary>LLM positions the image occupies: the pads plus <c>&lt;|vision_start|&gt;</c> and <c>&lt;|vision_end|&gt;</c>.</summary>
+    public long LayoutTokens => QwenNativeResolution.CountTokens(this);
+}
+
+/// <summary>
+/// Qwen2-VL / Qwen2.5-VL native resolution: <c>smart_resize</c> to multiples of <c>patch × merge</c> within an area
+/// budget, a patch grid, and <c>merge²</c> patches per LLM token. Exact to the Python reference, including its
+/// half-to-even rounding and floating-point evaluation order.
+/// </summary>
+public static class QwenNativeResolution
+{
+    /// <summary>Token spelling of the marker before an image.</summary>
+    public const string VisionStart = "<|vision_start|>";
+
+    /// <summary>Token spelling of the marker after an image.</summary>
+    public const string VisionEnd = "<|vision_end|>";
+
+    /// <summary>Token spelling of one image position.</summary>
+    public const string ImagePad = "<|image_pad|>";
+
+    /// <summary>Plans an image of <paramref name="width"/>×<paramref name="height"/> pixels.</summary>
+    /// <exception cref="PlanException">A size is not positive, the aspect ratio exceeds 200, a legacy rule rejects a small
+    /// side, or the options are invalid.</exception>
+    public static QwenPlan Plan(int width, int height, in QwenVisionOptions options)
+    {
+        options.Validate();
+        var (h, w) = SmartResize(height, width, options.Factor, options.MinPixels, options.MaxPixels, options.Rule);
+        return new QwenPlan(w, h, options.PatchSize, options.MergeSize);
+    }
+
+    /// <summary>
+    /// <c>smart_resize(height, width, factor, min_pixels, max_pixels)</c> → <c>(h̄, w̄)</c>, in the argument order and with
+    /// the arithmetic of the reference.
+    /// </summary>
+    public static (long Height, long Width) SmartResize(int height, int width, int factor, long minPixels, long maxPixels,
+        QwenResizeRule rule = QwenResizeRule.Transformers)
+    {
+        if (width <= 0 || height <= 0)
+        {
+            throw PlanException.Size(width, height);
+        }
+        if (factor < 1)
+        {
+            throw PlanException.Config($"factor must be at least 1, got {factor}.");
+        }
+        if (rule == QwenResizeRule.TransformersLegacy && (height < factor || width < factor))
+        {
+            throw new PlanException(PlanError.InvalidSize, $"height:{height} and width:{width} must be larger than factor:{factor}");
+        }
+        double aspect = (double)Math.Max(height, width) / Math.Min(height, width);
+        if (aspect > 200)
+        {
+            throw new PlanException(PlanError.AspectRatioTooLarge,
+                $"absolute aspect ratio must be smaller than 200, got {aspect.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+        long hBar = (long)PyMath.RoundHalfEven(height / (double)factor) * factor;
+        long wBar = (long)PyMath.RoundHalfEven(width / (double)factor) * factor;
+        if (rule == QwenResizeRule.QwenVlUtils)
+        {
+            hBar = Math.Max(factor, hBar);
+            wBar = Math.Max(factor, wBar);
+        }
+        long area = (long)height * width;
+        if (ProductExceeds(hBar, wBar, maxPixels))
+        {
+            double beta = Math.Sqrt(PyInt.TrueDivide(area, maxPixels));
+            hBar = ToLong(Math.Floor(height / beta / factor)) * factor;
+            wBar = ToLong(Math.Floor(width / beta / factor)) * factor;
+            if (rule == QwenResizeRule.Transformers)
+            {
+                hBar = Math.Max(factor, hBar);
+                wBar = Math.Max(factor, wBar);
+            }
+        }
+        else if (minPixels > 0 && !ProductExceeds(hBar, wBar, minPixels - 1))
+        {
+            double beta = Math.Sqrt(PyInt.TrueDivide(minPixels, area));
+            hBar = checked(ToLong(Math.Ceiling(height * beta / factor)) * factor);
+            wBar = checked(ToLong(Math.Ceiling(width * beta / factor)) * factor);
+        }
+        return (hBar, wBar);
+    }
+
+    /// <summary>
+    /// The one token count of this strategy: LLM positions an image occupies (<c>&lt;|image_pad|&gt;</c> × tokens plus the
+    /// two vision markers). Budgets, the layout and the planner all use this.
+    /// </summary>
+    public static long CountTokens(in QwenPlan plan) => plan.Tokens + 2;
+
+    /// <summary>Number of segments <see cref="WriteLayout"/> writes.</summary>
+    public static int LayoutSegmentCount(in QwenPlan plan) => plan.Tokens == 0 ? 2 : 3;
+
+    /// <summary>
+    /// Writes the prompt layout of one image: <c>&lt;|vision_start|&gt; &lt;|image_pad|&gt;×N &lt;|vision_end|&gt;</c>.
+    /// Returns the number of segments written.
+    /// </summary>
+    public static int WriteLayout(in QwenPlan plan, Span<LayoutSegment> destination)
+    {
+        var writer = new LayoutWriter(destination);
+        writer.Add(SegmentKind.Marker, VisionStart, 1);
+        writer.Add(SegmentKind.Context, ImagePad, plan.Tokens, PieceRole.Image);
+        writer.Add(SegmentKind.Marker, VisionEnd, 1);
+        return writer.Count;
+    }
+
+    /// <summary><c>a × b &gt; limit</c> for non-negative operands, without overflowing.</summary>
+    internal static bool ProductExceeds(long a, long b, long limit) => a != 0 && b > limit / a;
+
+    private static long ToLong(double value)
+    {
+        if (!(value < 9.2233720368547758E18) || value < -9.2233720368547758E18)
+        {
+            throw new PlanException(PlanError.Overflow, "smart_resize produced a size beyond 64-bit range.");
+        }
+        return (long)value;
+    }
+}
