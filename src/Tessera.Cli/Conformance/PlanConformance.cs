@@ -21,6 +21,8 @@ internal static class PlanConformance
     {
         ["qwen2vl.smart_resize"] = QwenConformance.Transformers,
         ["qwen_vl_utils.smart_resize"] = QwenConformance.QwenVlUtils,
+        ["internvl.dynamic_preprocess"] = InternVLConformance.Official,
+        ["internvl.hf_crop_to_patches"] = InternVLConformance.Transformers,
     };
 
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
