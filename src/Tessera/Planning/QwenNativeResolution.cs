@@ -18,6 +18,12 @@ public enum QwenResizeRule
 /// <summary>Configuration of Qwen2-VL / Qwen2.5-VL native-resolution planning.</summary>
 public readonly struct QwenVisionOptions
 {
+    /// <summary>The transformers class defaults (same as <see cref="ProcessorDefaults"/>).</summary>
+    public QwenVisionOptions()
+        : this(14)
+    {
+    }
+
     /// <summary>Creates options; call <see cref="Validate"/> (planners do) to reject impossible values.</summary>
     public QwenVisionOptions(int patchSize = 14, int mergeSize = 2, long minPixels = 56 * 56, long maxPixels = 28 * 28 * 1280,
         QwenResizeRule rule = QwenResizeRule.Transformers, int temporalPatchSize = 2)
@@ -193,6 +199,23 @@ public static class QwenNativeResolution
     /// two vision markers). Budgets, the layout and the planner all use this.
     /// </summary>
     public static long CountTokens(in QwenPlan plan) => plan.Tokens + 2;
+
+    /// <summary>
+    /// An upper bound of <see cref="CountTokens"/> over every image the options accept (aspect ≤ 200): the larger of the
+    /// area budget, the shrink branch when the <c>max(factor, …)</c> clamp fires on one side (the other side is then at most
+    /// <c>√(200 · max_pixels)</c>), and the grow branch's overshoot (each side at most one factor above its exact value).
+    /// </summary>
+    public static long MaxTokens(in QwenVisionOptions options)
+    {
+        options.Validate();
+        double f = options.Factor;
+        double rounded = options.MaxPixels;
+        double clamped = Math.Max(f * Math.Sqrt(200.0 * options.MaxPixels), f * f);
+        double grown = options.MinPixels + 2 * f * Math.Sqrt(200.0 * options.MinPixels) + f * f;
+        double area = Math.Max(rounded, Math.Max(clamped, grown));
+        double merged = (double)options.MergeSize * options.MergeSize * options.PatchSize * options.PatchSize;
+        return (long)Math.Floor(area / merged) + 2;
+    }
 
     /// <summary>Number of segments <see cref="WriteLayout"/> writes.</summary>
     public static int LayoutSegmentCount(in QwenPlan plan) => plan.Tokens == 0 ? 2 : 3;
