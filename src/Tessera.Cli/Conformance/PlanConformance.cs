@@ -21,6 +21,9 @@ internal static class PlanConformance
     {
         ["qwen2vl.smart_resize"] = QwenConformance.Transformers,
         ["qwen_vl_utils.smart_resize"] = QwenConformance.QwenVlUtils,
+        ["mllama.get_optimal_tiled_canvas"] = StretchConformance.Mllama,
+        ["idefics3.resize_split"] = StretchConformance.Idefics3,
+        ["gemma3.pan_and_scan"] = StretchConformance.Gemma3,
     };
 
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
