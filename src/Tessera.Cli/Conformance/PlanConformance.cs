@@ -23,6 +23,9 @@ internal static class PlanConformance
         ["qwen_vl_utils.smart_resize"] = QwenConformance.QwenVlUtils,
         ["internvl.dynamic_preprocess"] = InternVLConformance.Official,
         ["internvl.hf_crop_to_patches"] = InternVLConformance.Transformers,
+        ["mllama.get_optimal_tiled_canvas"] = StretchConformance.Mllama,
+        ["idefics3.resize_split"] = StretchConformance.Idefics3,
+        ["gemma3.pan_and_scan"] = StretchConformance.Gemma3,
     };
 
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
