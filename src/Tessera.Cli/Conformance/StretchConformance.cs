@@ -4,12 +4,12 @@ using Tessera.Planning;
 namespace Tessera.Cli.Conformance;
 
 /// <summary>Adapters for <c>mllama.get_optimal_tiled_canvas</c>, <c>idefics3.resize_split</c> and <c>gemma3.pan_and_scan</c>.</summary>
-/// <remarks>Keys a config leaves out take the upstream default (the class attribute, module constant or processor default).</remarks>
+/// <remarks>Every key of the golden schema is required: a request that leaves one out gets an error line.</remarks>
 internal static class StretchConformance
 {
     public static JsonObject Mllama(ConfigReader config, int width, int height)
     {
-        var options = new MllamaOptions(Int(config, "tile_size", 560), Int(config, "max_image_tiles", 4));
+        var options = new MllamaOptions(config.Int("tile_size"), config.Int("max_image_tiles"));
         var plan = MllamaTiledCanvas.Plan(width, height, options);
         return new JsonObject
         {
@@ -25,11 +25,11 @@ internal static class StretchConformance
     public static JsonObject Idefics3(ConfigReader config, int width, int height)
     {
         var options = new Idefics3Options(
-            Int(config, "size_longest_edge", 4 * 364),
-            Int(config, "max_image_size_longest_edge", 364),
-            config.Has("do_image_splitting") ? config.Bool("do_image_splitting") : true,
-            Int(config, "image_seq_len", 169),
-            Int(config, "MAX_IMAGE_SIZE", 4096));
+            config.Int("size_longest_edge"),
+            config.Int("max_image_size_longest_edge"),
+            config.Bool("do_image_splitting"),
+            config.Int("image_seq_len"),
+            config.Int("MAX_IMAGE_SIZE"));
         var plan = Idefics3Splitting.Plan(width, height, options);
         return new JsonObject
         {
@@ -48,11 +48,11 @@ internal static class StretchConformance
     public static JsonObject Gemma3(ConfigReader config, int width, int height)
     {
         var options = new Gemma3Options(
-            config.Has("do_pan_and_scan") ? config.Bool("do_pan_and_scan") : false,
-            Int(config, "pan_and_scan_min_crop_size", 256),
-            Int(config, "pan_and_scan_max_num_crops", 4),
-            config.Has("pan_and_scan_min_ratio_to_activate") ? config.Double("pan_and_scan_min_ratio_to_activate") : 1.2,
-            Int(config, "image_seq_length", 256));
+            config.Bool("do_pan_and_scan"),
+            config.Int("pan_and_scan_min_crop_size"),
+            config.Int("pan_and_scan_max_num_crops"),
+            config.Double("pan_and_scan_min_ratio_to_activate"),
+            config.Int("image_seq_length"));
         var plan = Gemma3PanAndScan.Plan(width, height, options);
         var crops = new JsonArray();
         for (int i = 0; i < plan.NumCrops; i++)
@@ -70,5 +70,4 @@ internal static class StretchConformance
         };
     }
 
-    private static int Int(ConfigReader config, string key, int fallback) => config.Has(key) ? config.Int(key) : fallback;
 }
