@@ -23,6 +23,7 @@ internal static class PlanConformance
         ["qwen_vl_utils.smart_resize"] = QwenConformance.QwenVlUtils,
         ["internvl.dynamic_preprocess"] = InternVLConformance.Official,
         ["internvl.hf_crop_to_patches"] = InternVLConformance.Transformers,
+        ["llava_next.select_best_resolution"] = LlavaConformance.Next, ["llava_onevision"] = LlavaConformance.OneVision, ["llava_uhd.slice"] = LlavaConformance.Uhd, ["llava_uhd.slice_image_minicpm"] = MiniCpmConformance.UhdBranch, ["minicpmv.slice"] = MiniCpmConformance.MiniCpmV,
     };
 
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
