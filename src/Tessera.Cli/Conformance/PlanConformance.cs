@@ -26,6 +26,11 @@ internal static class PlanConformance
         ["mllama.get_optimal_tiled_canvas"] = StretchConformance.Mllama,
         ["idefics3.resize_split"] = StretchConformance.Idefics3,
         ["gemma3.pan_and_scan"] = StretchConformance.Gemma3,
+        ["llava_next.select_best_resolution"] = LlavaConformance.Next,
+        ["llava_onevision"] = LlavaConformance.OneVision,
+        ["llava_uhd.slice"] = LlavaConformance.Uhd,
+        ["llava_uhd.slice_image_minicpm"] = MiniCpmConformance.UhdBranch,
+        ["minicpmv.slice"] = MiniCpmConformance.MiniCpmV,
     };
 
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };

@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+
+namespace Tessera.Planning;
+
+/// <summary>
+/// Configuration of LLaVA-OneVision single-image planning (AnyRes over the 384-px SigLIP crop, then the
+/// <c>anyres_max_N</c> shrink). Construction copies and checks the pinpoint list once.
+/// </summary>
+public sealed class LlavaOneVisionOptions
+{
+    private const string AspectPrefix = "anyres_max_";
+
+    private readonly Pinpoint[] _pinpoints;
+
+    /// <summary>Creates options.</summary>
+    /// <param name="pinpoints"><c>image_grid_pinpoints</c> as (height, width) pairs in scan order.</param>
+    /// <param name="cropSize">Side of the square crop and base image (384).</param>
+    /// <param name="featureGrid">Features along one side of a crop (27 for SigLIP so400m/14 at 384: the tower drops the
+    /// partial patch, so the crop need not be a whole number of patches).</param>
+    /// <param name="maxNumPatches">N of <c>anyres_max_N</c>: the kept grid is shrunk to about N crops' worth of features.</param>
+    /// <param name="strategy"><c>vision_feature_select_strategy</c> ("full" for the released checkpoints).</param>
+    /// <param name="numAdditionalImageTokens">Extra outputs per crop counted by the processor (0 for SigLIP).</param>
+    /// <exception cref="PlanException">Empty pinpoints, a canvas that is not a positive multiple of the crop, or a
+    /// non-positive size.</exception>
+    public LlavaOneVisionOptions(IReadOnlyList<Pinpoint> pinpoints, int cropSize = 384, int featureGrid = 27, int maxNumPatches = 9,
+        FeatureSelectStrategy strategy = FeatureSelectStrategy.Full, int numAdditionalImageTokens = 0)
+    {
+        if (pinpoints is null) throw PlanException.Config("image_grid_pinpoints must be a list of [height, width] pairs.");
+        if (cropSize < 1) throw PlanException.Config($"crop_size must be at least 1, got {cropSize}.");
+        if (featureGrid < 1 || featureGrid > cropSize)
+            throw PlanException.Config($"the feature grid must be between 1 and crop_size ({cropSize}) per side, got {featureGrid}.");
+        if (maxNumPatches < 1) throw PlanException.Config($"anyres_max_N needs N ≥ 1 (upstream divides by it), got {maxNumPatches}.");
+        if (numAdditionalImageTokens < 0)
+            throw PlanException.Config($"num_additional_image_tokens must not be negative, got {numAdditionalImageTokens}.");
+        if ((double)maxNumPatches * featureGrid * featureGrid > 4.6e18)
+            throw PlanException.Config($"anyres_max_{maxNumPatches} × {featureGrid}² features is beyond 64-bit range.");
+        _pinpoints = AnyResCore.CopyPinpoints(pinpoints, cropSize);
+        CropSize = cropSize;
+        FeatureGrid = featureGrid;
+        MaxNumPatches = maxNumPatches;
+        Strategy = strategy;
+        NumAdditionalImageTokens = numAdditionalImageTokens;
+    }
+
+    /// <summary>The processor class default canvases: [384·a, 384·b] for a = 1..6 (outer), b = 1..6 (inner), height first.</summary>
+    public static IReadOnlyList<Pinpoint> DefaultPinpoints(int cropSize = 384, int maxMultiple = 6)
+    {
+        var list = new Pinpoint[maxMultiple * maxMultiple];
+        for (int a = 1; a <= maxMultiple; a++)
+            for (int b = 1; b <= maxMultiple; b++)
+                list[(a - 1) * maxMultiple + b - 1] = new Pinpoint(cropSize * a, cropSize * b);
+        return list;
+    }
+
+    /// <summary>llava-hf/llava-onevision-qwen2-*-ov-hf: the 36 default canvases, crop 384, grid 27, anyres_max_9, "full".</summary>
+    public static LlavaOneVisionOptions Checkpoint { get; } = new(DefaultPinpoints());
+
+    /// <summary>
+    /// Reads N from <c>vision_aspect_ratio</c>. Upstream strips the characters of "anyres_max_" from both ends and calls
+    /// <c>int()</c>, so only the exact form <c>anyres_max_&lt;digits&gt;</c> is a configuration this accepts.
+    /// </summary>
+    /// <exception cref="PlanException">Any other spelling, or N = 0.</exception>
+    public static int ParseVisionAspectRatio(string visionAspectRatio)
+    {
+        if (visionAspectRatio is null || !visionAspectRatio.StartsWith(AspectPrefix, StringComparison.Ordinal)
+            || visionAspectRatio.Length == AspectPrefix.Length)
+            throw PlanException.Config($"vision_aspect_ratio must be exactly 'anyres_max_<digits>', got '{visionAspectRatio}'.");
+        long n = 0;
+        for (int i = AspectPrefix.Length; i < visionAspectRatio.Length; i++)
+        {
+            char c = visionAspectRatio[i];
+            if (c < '0' || c > '9')
+                throw PlanException.Config($"vision_aspect_ratio must be exactly 'anyres_max_<digits>', got '{visionAspectRatio}'.");
+            n = n * 10 + (c - '0');
+            if (n > int.MaxValue) throw PlanException.Config($"vision_aspect_ratio '{visionAspectRatio}' is beyond 32-bit range.");
+        }
+        if (n == 0) throw PlanException.Config($"vision_aspect_ratio '{visionAspectRatio}' has N = 0 (upstream divides by it).");
+        return (int)n;
+    }
+
+    /// <summary>Canvases (height, width) in scan order.</summary>
+    public ReadOnlySpan<Pinpoint> Pinpoints => _pinpoints;
+
+    /// <summary>Side of the square crop in pixels.</summary>
+    public int CropSize { get; }
+
+    /// <summary>Features along one side of a crop (<c>patches_height</c>).</summary>
+    public int FeatureGrid { get; }
+
+    /// <summary>N of <c>anyres_max_N</c>.</summary>
+    public int MaxNumPatches { get; }
+
+    /// <summary><c>vision_feature_select_strategy</c>.</summary>
+    public FeatureSelectStrategy Strategy { get; }
+
+    /// <summary>Processor's <c>num_additional_image_tokens</c>.</summary>
+    public int NumAdditionalImageTokens { get; }
+}
+
+/// <summary>
+/// LLaVA-OneVision single image (transformers <c>LlavaOnevisionProcessor._get_number_of_features</c>): LLaVA-NeXT's AnyRes
+/// selection and unpadding on 384-px crops, then, when the kept grid exceeds 1.1² × N crops, a shrink to
+/// <c>int(rows // ratio)</c> × <c>int(cols // ratio)</c> with Python's float floor division. The base image comes first.
+/// Multi-image samples and video are planned differently upstream (730 / 196·F + 1 positions) and are not this planner.
+/// </summary>
+public static class LlavaOneVision
+{
+    /// <summary>Plans a single image of <paramref name="width"/>×<paramref name="height"/> pixels.</summary>
+    /// <exception cref="PlanException">A size is not positive.</exception>
+    public static AnyResPlan Plan(int width, int height, LlavaOneVisionOptions options)
+    {
+        if (options is null) throw new ArgumentNullException(nameof(options));
+        long grid = options.FeatureGrid;
+        return AnyResCore.Plan(width, height, options.Pinpoints, options.CropSize, grid, options.MaxNumPatches,
+            grid * grid + options.NumAdditionalImageTokens, options.Strategy == FeatureSelectStrategy.Default);
+    }
+
+    /// <summary>The one token count: <c>&lt;image&gt;</c> positions, the processor's <c>num_image_tokens</c>.</summary>
+    public static long CountTokens(in AnyResPlan plan) => plan.NumImageTokens;
+
+    /// <summary>An upper bound of <see cref="CountTokens"/> for any image under <paramref name="options"/>.</summary>
+    public static long MaxTokens(LlavaOneVisionOptions options)
+    {
+        if (options is null) throw new ArgumentNullException(nameof(options));
+        long grid = options.FeatureGrid;
+        return AnyResCore.MaxGridTokens(options.Pinpoints, options.CropSize, grid, options.MaxNumPatches)
+            + grid * grid + options.NumAdditionalImageTokens - (options.Strategy == FeatureSelectStrategy.Default ? 1 : 0);
+    }
+
+    /// <summary>Segments <see cref="WriteLayout"/> writes.</summary>
+    public static int LayoutSegmentCount(in AnyResPlan plan) => AnyResCore.LayoutSegmentCount(plan);
+
+    /// <summary>
+    /// Writes the image's positions as LLaVA-NeXT does (<see cref="LlavaNextAnyRes.WriteLayout"/>): base features first,
+    /// then each kept (shrunk) row followed by one <c>image_newline</c>.
+    /// </summary>
+    public static int WriteLayout(in AnyResPlan plan, Span<LayoutSegment> destination) => AnyResCore.WriteLayout(plan, destination);
+}
