@@ -15,44 +15,11 @@ using Xunit;
 namespace Tessera.Tests.Planning;
 
 /// <summary>
-/// mllama, Idefics3 and Gemma 3 planning: every golden line through the CLI's code path, and properties over random
+/// mllama, Idefics3 and Gemma 3 planning (their golden lines run in GoldenPlanTests): errors, and properties over random
 /// sizes and configurations (layout sums to the token count; tiles and crops cover what they should).
 /// </summary>
 public class StretchGoldenTests
 {
-    public static TheoryData<string> GoldenFiles => new()
-    {
-        "mllama.get_optimal_tiled_canvas.jsonl",
-        "mllama.get_optimal_tiled_canvas.traps.jsonl",
-        "idefics3.resize_split.jsonl",
-        "idefics3.resize_split.traps.jsonl",
-        "gemma3.pan_and_scan.jsonl",
-        "gemma3.pan_and_scan.traps.jsonl",
-    };
-
-    [Theory]
-    [MemberData(nameof(GoldenFiles))]
-    public void Every_golden_line_conforms(string file)
-    {
-        var lines = File.ReadAllLines(Paths.Golden("plans", file)).Where(l => l.Length > 0).ToArray();
-        Assert.NotEmpty(lines);
-        var failures = new List<string>();
-        foreach (var line in lines)
-        {
-            var golden = JsonNode.Parse(line)!.AsObject();
-            var request = golden.DeepClone().AsObject();
-            request.Remove("result");
-            var output = JsonNode.Parse(PlanConformance.ProcessLine(request.ToJsonString()))!.AsObject();
-            string? problem = Compare(golden, output);
-            if (problem is not null)
-            {
-                failures.Add($"{golden["width"]}×{golden["height"]}: {problem}");
-            }
-        }
-        Assert.True(failures.Count == 0,
-            $"{failures.Count}/{lines.Length} lines of {file} differ:\n" + string.Join("\n", failures.Take(8)));
-    }
-
     [Fact]
     public void Zero_sizes_are_invalid_sizes()
     {
@@ -184,69 +151,6 @@ public class StretchGoldenTests
         }
         Assert.Equal(width * height, area);
     }
-
-    /// <summary>Null when <paramref name="output"/> conforms to <paramref name="golden"/>, else what differs.</summary>
-    private static string? Compare(JsonObject golden, JsonObject output)
-    {
-        if (golden["error"] is not null)
-        {
-            return output["error"] is null ? "expected an error" : null;
-        }
-        if (output["error"] is JsonNode error)
-        {
-            return $"unexpected error {error}";
-        }
-        if (output["result"] is not JsonObject result)
-        {
-            return "no result";
-        }
-        foreach (var (key, expected) in golden["result"]!.AsObject())
-        {
-            if (!result.TryGetPropertyValue(key, out var actual))
-            {
-                return $"result lacks '{key}'";
-            }
-            if (!JsonValueEquals(expected, actual))
-            {
-                return $"'{key}': expected {expected?.ToJsonString() ?? "null"}, got {actual?.ToJsonString() ?? "null"}";
-            }
-        }
-        return null;
-    }
-
-    /// <summary>JSON equality by value: numbers by numeric value, arrays element-wise, objects key-wise.</summary>
-    private static bool JsonValueEquals(JsonNode? a, JsonNode? b)
-    {
-        switch (a, b)
-        {
-            case (null, null):
-                return true;
-            case (null, _) or (_, null):
-                return false;
-            case (JsonArray x, JsonArray y):
-                return x.Count == y.Count && x.Zip(y).All(p => JsonValueEquals(p.First, p.Second));
-            case (JsonObject x, JsonObject y):
-                return x.Count == y.Count && x.All(p => y.TryGetPropertyValue(p.Key, out var v) && JsonValueEquals(p.Value, v));
-            case (JsonValue x, JsonValue y):
-                var (ex, ey) = (Element(x), Element(y));
-                if (ex.ValueKind != ey.ValueKind)
-                {
-                    return false;
-                }
-                return ex.ValueKind switch
-                {
-                    JsonValueKind.Number => ex.TryGetDecimal(out var dx) && ey.TryGetDecimal(out var dy)
-                        ? dx == dy
-                        : ex.GetDouble() == ey.GetDouble(),
-                    JsonValueKind.String => ex.GetString() == ey.GetString(),
-                    _ => true, // true, false, null: the kinds already matched
-                };
-            default:
-                return false;
-        }
-    }
-
-    private static JsonElement Element(JsonValue value) => JsonDocument.Parse(value.ToJsonString()).RootElement;
 }
 
 /// <summary>An mllama case: image size and configuration.</summary>
