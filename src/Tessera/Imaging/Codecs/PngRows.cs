@@ -1,0 +1,197 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Tessera.Imaging.Codecs;
+
+/// <summary>Scanline work: undoing the five PNG filters and turning raw samples into Pillow's RGB / RGBA bytes.</summary>
+internal static class PngRows
+{
+    /// <summary>Undoes filter <paramref name="filter"/> on <paramref name="row"/> in place, given the previous unfiltered
+    /// row of the same pass (all zeros for the first row); <paramref name="bpp"/> is bytes per complete pixel (≥ 1).</summary>
+    /// <exception cref="ImageDecodeException">An unknown filter type (Corrupt).</exception>
+    public static void Unfilter(int filter, Span<byte> row, ReadOnlySpan<byte> prior, int bpp)
+    {
+        int n = row.Length;
+        prior = prior.Slice(0, n);
+        switch (filter)
+        {
+            case 0:
+                return;
+            case 1: // Sub
+                for (int i = bpp; i < n; i++)
+                    row[i] += row[i - bpp];
+                return;
+            case 2: // Up
+                for (int i = 0; i < n; i++)
+                    row[i] += prior[i];
+                return;
+            case 3: // Average
+                for (int i = 0; i < bpp && i < n; i++)
+                    row[i] += (byte)(prior[i] >> 1);
+                for (int i = bpp; i < n; i++)
+                    row[i] += (byte)((row[i - bpp] + prior[i]) >> 1);
+                return;
+            case 4: // Paeth
+                for (int i = 0; i < bpp && i < n; i++)
+                    row[i] += prior[i]; // a = c = 0: the predictor is b
+                for (int i = bpp; i < n; i++)
+                    row[i] += Paeth(row[i - bpp], prior[i], prior[i - bpp]);
+                return;
+            default:
+                throw new ImageDecodeException(ImageErrorKind.Corrupt, $"PNG scanline has unknown filter type {filter}.");
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte Paeth(int a, int b, int c)
+    {
+        int pa = Math.Abs(b - c);
+        int pb = Math.Abs(a - c);
+        int pc = Math.Abs(a + b - c - c);
+        if (pa <= pb && pa <= pc)
+            return (byte)a;
+        return pb <= pc ? (byte)b : (byte)c;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="count"/> pixels of an unfiltered scanline into <paramref name="outRow"/> at x positions
+    /// <paramref name="x0"/>, <paramref name="x0"/> + <paramref name="dx"/>, … following Pillow's
+    /// <c>convert("RGB")</c> (or its RGBA layout for the RGBA modes), pixels.md §1.1–1.3.
+    /// </summary>
+    /// <param name="raw">The scanline without its filter byte.</param>
+    /// <param name="count">Pixels in the scanline.</param>
+    /// <param name="outRow">The whole output row (3 or 4 bytes per pixel).</param>
+    /// <param name="x0">First output x.</param>
+    /// <param name="dx">Output x step (1, or the Adam7 pass step).</param>
+    /// <param name="header">The image header (colour type, bit depth).</param>
+    /// <param name="palette">768 bytes: RGB of each of the 256 indices (black beyond PLTE).</param>
+    public static void Emit(ReadOnlySpan<byte> raw, int count, Span<byte> outRow, int x0, int dx, in PngHeader header, ReadOnlySpan<byte> palette)
+    {
+        int depth = header.BitDepth;
+        switch (header.ColorType)
+        {
+            case PngColorType.Gray when depth == 8:
+                for (int i = 0, o = x0 * 3; i < count; i++, o += dx * 3)
+                {
+                    byte v = raw[i];
+                    outRow[o] = v;
+                    outRow[o + 1] = v;
+                    outRow[o + 2] = v;
+                }
+                return;
+            case PngColorType.Gray when depth == 16:
+                // Pillow opens 16-bit grey as "I"; convert("RGB") clamps to 255 rather than scaling.
+                for (int i = 0, o = x0 * 3; i < count; i++, o += dx * 3)
+                {
+                    byte v = raw[2 * i] != 0 ? (byte)255 : raw[2 * i + 1];
+                    outRow[o] = v;
+                    outRow[o + 1] = v;
+                    outRow[o + 2] = v;
+                }
+                return;
+            case PngColorType.Gray:
+            {
+                // 1 bit: mode "1", stored 0/255; 2 bits: ×0x55; 4 bits: ×0x11 (Pillow's L;2 and L;4 unpackers).
+                int mask = (1 << depth) - 1;
+                int scale = 255 / mask;
+                for (int i = 0, o = x0 * 3; i < count; i++, o += dx * 3)
+                {
+                    int bit = i * depth;
+                    byte v = (byte)(((raw[bit >> 3] >> (8 - depth - (bit & 7))) & mask) * scale);
+                    outRow[o] = v;
+                    outRow[o + 1] = v;
+                    outRow[o + 2] = v;
+                }
+                return;
+            }
+            case PngColorType.Rgb when depth == 8:
+                if (dx == 1)
+                {
+                    raw.Slice(0, count * 3).CopyTo(outRow.Slice(x0 * 3));
+                    return;
+                }
+                for (int i = 0, o = x0 * 3; i < count; i++, o += dx * 3)
+                {
+                    outRow[o] = raw[3 * i];
+                    outRow[o + 1] = raw[3 * i + 1];
+                    outRow[o + 2] = raw[3 * i + 2];
+                }
+                return;
+            case PngColorType.Rgb:
+                // RGB;16B keeps the high byte of each sample.
+                for (int i = 0, o = x0 * 3; i < count; i++, o += dx * 3)
+                {
+                    outRow[o] = raw[6 * i];
+                    outRow[o + 1] = raw[6 * i + 2];
+                    outRow[o + 2] = raw[6 * i + 4];
+                }
+                return;
+            case PngColorType.Palette:
+            {
+                int mask = (1 << depth) - 1;
+                for (int i = 0, o = x0 * 3; i < count; i++, o += dx * 3)
+                {
+                    int index;
+                    if (depth == 8)
+                    {
+                        index = raw[i];
+                    }
+                    else
+                    {
+                        int bit = i * depth;
+                        index = (raw[bit >> 3] >> (8 - depth - (bit & 7))) & mask;
+                    }
+                    int p = index * 3;
+                    outRow[o] = palette[p];
+                    outRow[o + 1] = palette[p + 1];
+                    outRow[o + 2] = palette[p + 2];
+                }
+                return;
+            }
+            case PngColorType.GrayAlpha when depth == 8:
+                // LA → RGB drops alpha.
+                for (int i = 0, o = x0 * 3; i < count; i++, o += dx * 3)
+                {
+                    byte v = raw[2 * i];
+                    outRow[o] = v;
+                    outRow[o + 1] = v;
+                    outRow[o + 2] = v;
+                }
+                return;
+            case PngColorType.GrayAlpha:
+                // Pillow opens 16-bit grey+alpha as RGBA (rawmode LA;16B): high bytes, grey replicated.
+                for (int i = 0, o = x0 * 4; i < count; i++, o += dx * 4)
+                {
+                    byte v = raw[4 * i];
+                    outRow[o] = v;
+                    outRow[o + 1] = v;
+                    outRow[o + 2] = v;
+                    outRow[o + 3] = raw[4 * i + 2];
+                }
+                return;
+            case PngColorType.Rgba when depth == 8:
+                if (dx == 1)
+                {
+                    raw.Slice(0, count * 4).CopyTo(outRow.Slice(x0 * 4));
+                    return;
+                }
+                for (int i = 0, o = x0 * 4; i < count; i++, o += dx * 4)
+                {
+                    outRow[o] = raw[4 * i];
+                    outRow[o + 1] = raw[4 * i + 1];
+                    outRow[o + 2] = raw[4 * i + 2];
+                    outRow[o + 3] = raw[4 * i + 3];
+                }
+                return;
+            default: // RGBA 16: high bytes
+                for (int i = 0, o = x0 * 4; i < count; i++, o += dx * 4)
+                {
+                    outRow[o] = raw[8 * i];
+                    outRow[o + 1] = raw[8 * i + 2];
+                    outRow[o + 2] = raw[8 * i + 4];
+                    outRow[o + 3] = raw[8 * i + 6];
+                }
+                return;
+        }
+    }
+}
