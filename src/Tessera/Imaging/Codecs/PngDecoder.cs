@@ -23,10 +23,11 @@ namespace Tessera.Imaging.Codecs;
 /// word characters (Pillow's <c>\w\w\w\w</c>). IHDR must come first and hold at least 13 bytes; width and height
 /// 1 to 2³¹ − 1; a (bit depth, colour type) pair of the specification; filter method 0. Like Pillow, any non-zero
 /// interlace byte means Adam7 and the compression-method byte is not inspected. A palette image needs a PLTE (the
-/// last one wins, as does the last eXIf). Decoding stops once every scanline is read: trailing data, a missing IEND
+/// last one wins). Decoding stops once every scanline is read: trailing data, a missing IEND
 /// and the zlib trailer are not needed (Pillow stops there too).</para>
-/// <para><b>EXIF</b>: the orientation comes from the last <c>eXIf</c> chunk anywhere in the file — Pillow reads the
-/// chunks after IDAT on load, and <c>getexif()</c> loads first — parsed by <see cref="ExifReader"/>. The textual
+/// <para><b>EXIF</b>: the orientation comes from the last <c>eXIf</c> chunk before IDAT, or when there is none, from
+/// the last one after the image data (Pillow's <c>getexif()</c> loads the image, reading the chunks after IDAT, only
+/// when <c>info</c> has no "exif" yet), parsed by <see cref="ExifReader"/>. The textual
 /// "Raw profile type exif" and XMP orientation fallbacks are not read.</para>
 /// <para>Errors are <see cref="ImageDecodeException"/>: <see cref="ImageErrorKind.UnknownFormat"/> (not a PNG
 /// signature), <see cref="ImageErrorKind.Truncated"/> (the file ends first), <see cref="ImageErrorKind.Corrupt"/>
@@ -114,8 +115,9 @@ public static class PngDecoder
             throw new ImageDecodeException(ImageErrorKind.Corrupt, "PNG palette image has no PLTE chunk.");
 
         // After the image data: Pillow reads the remaining chunks (without CRC checks) on load and stops quietly at
-        // anything broken. Only an eXIf matters here.
-        pos = firstIdat;
+        // anything broken. Only an eXIf matters here, and only when none came before IDAT: getexif() loads the image
+        // (and so reads these chunks) only if info has no "exif" yet, and exif_transpose runs before anything loads.
+        pos = exifOffset < 0 ? firstIdat : data.Length;
         while (pos <= data.Length - 8)
         {
             uint length = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(pos));

@@ -51,7 +51,7 @@ public readonly struct PngHeader
     /// <summary>Whether the image data is Adam7-interlaced.</summary>
     public bool Interlaced { get; }
 
-    /// <summary>Offset in the file of the payload of the <c>eXIf</c> chunk Pillow uses (the last one), or −1 if none.</summary>
+    /// <summary>Offset in the file of the payload of the <c>eXIf</c> chunk Pillow uses (the last before IDAT, else the last after it), or −1 if none.</summary>
     public int ExifOffset { get; }
 
     /// <summary>Length of that payload (0 if none).</summary>
