@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Tessera.Imaging.Codecs;
 
@@ -34,23 +35,33 @@ internal static class PngRows
             case 4: // Paeth
                 for (int i = 0; i < bpp && i < n; i++)
                     row[i] += prior[i]; // a = c = 0: the predictor is b
-                for (int i = bpp; i < n; i++)
-                    row[i] += Paeth(row[i - bpp], prior[i], prior[i - bpp]);
+                if (n > bpp)
+                    PaethRest(ref MemoryMarshal.GetReference(row), ref MemoryMarshal.GetReference(prior), n, bpp);
                 return;
             default:
                 throw new ImageDecodeException(ImageErrorKind.Corrupt, $"PNG scanline has unknown filter type {filter}.");
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static byte Paeth(int a, int b, int c)
+    /// <summary>Paeth from byte <paramref name="bpp"/> on (the caller checked n &gt; bpp and that both rows hold n bytes);
+    /// branch-free selection because photographic rows make the predictor choice unpredictable.</summary>
+    private static void PaethRest(ref byte row, ref byte prior, int n, int bpp)
     {
-        int pa = Math.Abs(b - c);
-        int pb = Math.Abs(a - c);
-        int pc = Math.Abs(a + b - c - c);
-        if (pa <= pb && pa <= pc)
-            return (byte)a;
-        return pb <= pc ? (byte)b : (byte)c;
+        for (int i = bpp; i < n; i++)
+        {
+            int a = Unsafe.Add(ref row, i - bpp);
+            int b = Unsafe.Add(ref prior, i);
+            int c = Unsafe.Add(ref prior, i - bpp);
+            int pa = b - c;
+            int pb = a - c;
+            int pc = pa + pb;
+            pa = (pa ^ (pa >> 31)) - (pa >> 31);
+            pb = (pb ^ (pb >> 31)) - (pb >> 31);
+            pc = (pc ^ (pc >> 31)) - (pc >> 31);
+            int predictor = pb <= pc ? b : c;
+            predictor = pa <= pb && pa <= pc ? a : predictor;
+            Unsafe.Add(ref row, i) += (byte)predictor;
+        }
     }
 
     /// <summary>
