@@ -82,6 +82,11 @@ internal static class PngRows
         switch (header.ColorType)
         {
             case PngColorType.Gray when depth == 8:
+                if (dx == 1)
+                {
+                    GrayToRgb(raw.Slice(0, count), outRow.Slice(x0 * 3, count * 3));
+                    return;
+                }
                 for (int i = 0, o = x0 * 3; i < count; i++, o += dx * 3)
                 {
                     byte v = raw[i];
@@ -136,6 +141,9 @@ internal static class PngRows
                     outRow[o + 1] = raw[6 * i + 2];
                     outRow[o + 2] = raw[6 * i + 4];
                 }
+                return;
+            case PngColorType.Palette when depth == 8 && dx == 1:
+                PaletteToRgb(raw.Slice(0, count), outRow.Slice(x0 * 3, count * 3), palette.Slice(0, 768));
                 return;
             case PngColorType.Palette:
             {
@@ -203,6 +211,35 @@ internal static class PngRows
                     outRow[o + 3] = raw[8 * i + 6];
                 }
                 return;
+        }
+    }
+
+    /// <summary>One grey byte to three equal bytes (lengths checked by the caller's slices: dst is 3 × src).</summary>
+    private static void GrayToRgb(ReadOnlySpan<byte> src, Span<byte> dst)
+    {
+        ref byte s = ref MemoryMarshal.GetReference(src);
+        ref byte d = ref MemoryMarshal.GetReference(dst);
+        for (int i = 0; i < src.Length; i++)
+        {
+            byte v = Unsafe.Add(ref s, i);
+            Unsafe.Add(ref d, 3 * i) = v;
+            Unsafe.Add(ref d, 3 * i + 1) = v;
+            Unsafe.Add(ref d, 3 * i + 2) = v;
+        }
+    }
+
+    /// <summary>8-bit indices through a 256-entry RGB table (dst is 3 × src; any index is inside the table).</summary>
+    private static void PaletteToRgb(ReadOnlySpan<byte> src, Span<byte> dst, ReadOnlySpan<byte> table)
+    {
+        ref byte s = ref MemoryMarshal.GetReference(src);
+        ref byte d = ref MemoryMarshal.GetReference(dst);
+        ref byte t = ref MemoryMarshal.GetReference(table);
+        for (int i = 0; i < src.Length; i++)
+        {
+            int p = Unsafe.Add(ref s, i) * 3;
+            Unsafe.Add(ref d, 3 * i) = Unsafe.Add(ref t, p);
+            Unsafe.Add(ref d, 3 * i + 1) = Unsafe.Add(ref t, p + 1);
+            Unsafe.Add(ref d, 3 * i + 2) = Unsafe.Add(ref t, p + 2);
         }
     }
 }
