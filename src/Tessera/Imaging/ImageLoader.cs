@@ -98,10 +98,11 @@ public static class ImageLoader
         byte[] rgb = image.Pixels;
         if (image.Format == PixelFormat.Rgba32)
         {
+            rgb = GC.AllocateUninitializedArray<byte>(image.Width * image.Height * 3);
             if (preset == LoaderPreset.QwenVlUtils && image.SourceMode == SourceMode.Rgba)
-                CompositeOnWhite(rgb, image.Width * image.Height);
+                CompositeOnWhite(image.Pixels, rgb);
             else
-                DropAlpha(rgb, image.Width * image.Height);
+                DropAlpha(image.Pixels, rgb);
         }
 
         int orientation = image.ExifOrientation;
@@ -187,29 +188,27 @@ public static class ImageLoader
                 $"cannot identify image file: {Math.Min(encoded.Length, 12)} leading bytes match no PNG, JPEG or WebP signature.");
     }
 
-    /// <summary>qwen_vl_utils' paste onto white with the alpha as mask: c' = DIV255(255·(255 − a) + c·a), packed to RGB in place.</summary>
-    internal static void CompositeOnWhite(Span<byte> rgba, int count)
+    /// <summary>qwen_vl_utils' paste onto white with the alpha as mask: c' = DIV255(255·(255 − a) + c·a) (pixels.md §1.6).</summary>
+    internal static void CompositeOnWhite(ReadOnlySpan<byte> rgba, Span<byte> rgb)
     {
+        int count = rgb.Length / 3;
         for (int i = 0; i < count; i++)
         {
-            int s = i * 4, d = i * 3;
-            int a = rgba[s + 3], back = 255 * (255 - a);
-            rgba[d] = Div255(back + rgba[s] * a);
-            rgba[d + 1] = Div255(back + rgba[s + 1] * a);
-            rgba[d + 2] = Div255(back + rgba[s + 2] * a);
+            ReadOnlySpan<byte> s = rgba.Slice(i * 4, 4);
+            Span<byte> d = rgb.Slice(i * 3, 3);
+            int a = s[3], back = 255 * (255 - a);
+            d[0] = Div255(back + s[0] * a);
+            d[1] = Div255(back + s[1] * a);
+            d[2] = Div255(back + s[2] * a);
         }
     }
 
-    /// <summary><c>convert("RGB")</c> of RGBA: drop the fourth byte, packing to RGB in place.</summary>
-    internal static void DropAlpha(Span<byte> rgba, int count)
+    /// <summary><c>convert("RGB")</c> of RGBA: drop the fourth byte.</summary>
+    internal static void DropAlpha(ReadOnlySpan<byte> rgba, Span<byte> rgb)
     {
+        int count = rgb.Length / 3;
         for (int i = 0; i < count; i++)
-        {
-            int s = i * 4, d = i * 3;
-            rgba[d] = rgba[s];
-            rgba[d + 1] = rgba[s + 1];
-            rgba[d + 2] = rgba[s + 2];
-        }
+            rgba.Slice(i * 4, 3).CopyTo(rgb.Slice(i * 3, 3));
     }
 
     private static byte Div255(int x)

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 
 namespace Tessera.Imaging;
 
@@ -54,8 +55,25 @@ public static class Orientation
                 continue;
             }
             int s = (int)start;
-            for (int d = 0; d < outRow; d += bpp, s += step)
-                data.Slice(s, bpp).CopyTo(row.Slice(d, bpp));
+            switch (bpp)
+            {
+                case 3:
+                    for (int d = 0; d < outRow; d += 3, s += step)
+                    {
+                        row[d] = data[s];
+                        row[d + 1] = data[s + 1];
+                        row[d + 2] = data[s + 2];
+                    }
+                    break;
+                case 4:
+                    for (int d = 0; d < outRow; d += 4, s += step)
+                        BinaryPrimitives.WriteUInt32LittleEndian(row.Slice(d), BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(s)));
+                    break;
+                default:
+                    for (int d = 0; d < outRow; d += bpp, s += step)
+                        data.Slice(s, bpp).CopyTo(row.Slice(d, bpp));
+                    break;
+            }
         }
     }
 }

@@ -23,6 +23,7 @@ public class JpegWebPGoldenTests
         Assert.Equal(expected.GetProperty("width").GetInt32(), decoded.Width);
         Assert.Equal(expected.GetProperty("height").GetInt32(), decoded.Height);
         Assert.Equal(expected.GetProperty("sha256_rgb").GetString(), CodecTestData.RgbHash(decoded));
+        Assert.Equal(decoded.Width * decoded.Height * 3, decoded.Pixels.Length);
     }
 
     [Theory]

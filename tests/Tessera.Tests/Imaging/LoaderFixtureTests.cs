@@ -24,6 +24,7 @@ public class LoaderFixtureTests
         Assert.Equal(expected.GetProperty("height").GetInt32(), loaded.Height);
         Assert.Equal(expected.GetProperty("mode").GetString(), CodecTestData.PillowModeName(loaded.SourceMode));
         Assert.Equal(expected.GetProperty("sha256_rgb").GetString(), CodecTestData.RgbHash(loaded));
+        Assert.Equal(loaded.Width * loaded.Height * 3, loaded.Pixels.Length); // no stale RGBA / CMYK tail
     }
 
     [Theory]

@@ -46,6 +46,7 @@ public static class JpegDecoder
         IntPtr handle = NativeTurboJpeg.InitDecompress();
         if (handle == IntPtr.Zero)
             throw new ImageDecodeException(ImageErrorKind.CodecUnavailable, "tjInitDecompress failed: " + NativeTurboJpeg.ErrorText(IntPtr.Zero));
+        // CMYK lands in a scratch buffer first so the result holds exactly width × height × 3 bytes.
         byte[] pixels = GC.AllocateUninitializedArray<byte>((int)size);
         try
         {
@@ -74,23 +75,28 @@ public static class JpegDecoder
         }
 
         if (cmyk)
-            InvertedCmykToRgb(pixels, header.Width * header.Height);
+        {
+            byte[] rgb = GC.AllocateUninitializedArray<byte>(header.Width * header.Height * 3);
+            InvertedCmykToRgb(pixels, rgb);
+            pixels = rgb;
+        }
         return new DecodedImage(pixels, header.Width, header.Height, PixelFormat.Rgb24, header.SourceMode, header.ExifOrientation);
     }
 
     /// <summary>
     /// Classifies a TurboJPEG failure. libjpeg's memory source answers running out of data with the warning
-    /// "Premature end of JPEG file" and decodes on; Pillow instead raises "image file is truncated", so that warning
-    /// (or a fatal error in data that never reaches EOI) is <see cref="ImageErrorKind.Truncated"/>. Other warnings
-    /// (extraneous bytes, corrupt entropy data) are ignored, as Pillow's silent libjpeg error manager ignores them.
+    /// "Premature end of JPEG file" and decodes on; Pillow instead raises "image file is truncated", so data that never
+    /// reaches EOI is <see cref="ImageErrorKind.Truncated"/>. That is decided from the bytes, not from the warning text,
+    /// which TurboJPEG 2.x keeps in a process-wide buffer. Other warnings (extraneous bytes, corrupt entropy data) are
+    /// ignored, as Pillow's silent libjpeg error manager ignores them.
     /// </summary>
     private static ImageDecodeException? Failure(IntPtr handle, ReadOnlySpan<byte> data, int scanStart, string doing, bool fatal)
     {
-        string message = NativeTurboJpeg.ErrorText(handle);
-        if (message.Contains("Premature end of JPEG file", StringComparison.Ordinal) || (fatal && !ReachesEoi(data, scanStart)))
-            return new ImageDecodeException(ImageErrorKind.Truncated, $"JPEG image file is truncated ({message}).");
+        if (!ReachesEoi(data, scanStart))
+            return new ImageDecodeException(ImageErrorKind.Truncated, "JPEG image file is truncated: the data ends before the EOI marker.");
         if (!fatal)
             return null;
+        string message = NativeTurboJpeg.ErrorText(handle);
         ImageErrorKind kind = message.Contains("Unsupported", StringComparison.OrdinalIgnoreCase) || message.Contains("not supported", StringComparison.OrdinalIgnoreCase)
             || message.Contains("Could not determine subsampling", StringComparison.Ordinal)
             ? ImageErrorKind.Unsupported
@@ -99,16 +105,17 @@ public static class JpegDecoder
     }
 
     /// <summary>Pillow's CMYK JPEG path: invert every byte ("CMYK;I"), then nk = 255 − K, R = CLIP8(nk − MULDIV255(C, nk)), … (§1.1, §1.4).</summary>
-    /// <remarks>In place: pixel i is read from offset 4i and written to 3i, never ahead of what is still to be read.</remarks>
-    internal static void InvertedCmykToRgb(Span<byte> pixels, int count)
+    internal static void InvertedCmykToRgb(ReadOnlySpan<byte> cmyk, Span<byte> rgb)
     {
+        int count = rgb.Length / 3;
         for (int i = 0; i < count; i++)
         {
-            int s = i * 4, d = i * 3;
-            int c = 255 - pixels[s], m = 255 - pixels[s + 1], y = 255 - pixels[s + 2], nk = pixels[s + 3];
-            pixels[d] = Clip8(nk - MulDiv255(c, nk));
-            pixels[d + 1] = Clip8(nk - MulDiv255(m, nk));
-            pixels[d + 2] = Clip8(nk - MulDiv255(y, nk));
+            ReadOnlySpan<byte> s = cmyk.Slice(i * 4, 4);
+            Span<byte> d = rgb.Slice(i * 3, 3);
+            int nk = s[3];
+            d[0] = Clip8(nk - MulDiv255(255 - s[0], nk));
+            d[1] = Clip8(nk - MulDiv255(255 - s[1], nk));
+            d[2] = Clip8(nk - MulDiv255(255 - s[2], nk));
         }
     }
 
