@@ -64,6 +64,19 @@ public class JpegWebPErrorTests
     }
 
     [Fact]
+    public void WebPPrefixWithoutItsExifChunkIsTruncatedNotUnoriented()
+    {
+        // make_fixtures.py writes VP8X, VP8L, then EXIF; a prefix ending after the bitstream cannot tell the orientation.
+        byte[] bytes = Fixture("orient6_lossless.webp");
+        int exifChunk = bytes.AsSpan().IndexOf("EXIF"u8);
+
+        var error = Assert.Throws<ImageDecodeException>(() => WebPDecoder.ReadHeader(bytes.AsSpan(0, exifChunk)));
+
+        Assert.Equal(ImageErrorKind.Truncated, error.Kind);
+        Assert.Equal(6, WebPDecoder.ReadHeader(bytes).ExifOrientation);
+    }
+
+    [Fact]
     public void HugeJpegFrameIsTooLargeBeforeAllocating()
     {
         byte[] bytes = Corpus("p_tiny_28x28.jpg");

@@ -49,6 +49,36 @@ public class LoaderFixtureTests
     }
 
     [Fact]
+    public void IdentifyFromPathReadsPastLargeLeadingSegments()
+    {
+        // Two 64 KiB APP2 segments before the EXIF and frame headers push them past Identify's first read.
+        byte[] original = File.ReadAllBytes(Paths.Fixture("exif", "orient6.jpg"));
+        byte[] padding = new byte[2 * (2 + 65535)];
+        for (int i = 0; i < 2; i++)
+        {
+            int at = i * (2 + 65535);
+            padding[at] = 0xFF;
+            padding[at + 1] = 0xE2;
+            padding[at + 2] = 0xFF;
+            padding[at + 3] = 0xFF;
+        }
+        byte[] bytes = [.. original.AsSpan(0, 2), .. padding, .. original.AsSpan(2)];
+        string path = Path.Combine(Path.GetTempPath(), $"tessera-identify-{Guid.NewGuid():N}.jpg");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            ImageInfo info = ImageLoader.Identify(path);
+
+            Assert.Equal(ImageLoader.Identify(original), info);
+            Assert.Equal(6, info.ExifOrientation);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void OrientedLoadReportsTagRemoved()
     {
         byte[] bytes = File.ReadAllBytes(Paths.Fixture("exif", "orient6.jpg"));

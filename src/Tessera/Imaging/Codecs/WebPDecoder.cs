@@ -214,6 +214,10 @@ public static class WebPDecoder
                 break;
             pos = (int)next;
         }
+        // Chunks the RIFF size promises but the data lacks may hold the EXIF chunk: a prefix cannot say "no EXIF".
+        long riffEnd = 8 + (long)BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(4));
+        if (riffEnd > data.Length && (long)pos + 8 <= riffEnd)
+            throw new ImageDecodeException(ImageErrorKind.Truncated, "WebP file ends before its EXIF chunk.");
         return 1;
     }
 
