@@ -47,10 +47,10 @@ public static class PillowResize
             throw new ArgumentOutOfRangeException(nameof(width), width, "Width must be at least 1.");
         if (height < 1)
             throw new ArgumentOutOfRangeException(nameof(height), height, "Height must be at least 1.");
-        long length = (long)width * height * 3;
-        if (length > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(width), $"A {width}×{height} RGB image ({length} bytes) is too large.");
-        return (int)length;
+        long pixels = (long)width * height;  // at most (2^31)^2: fits in a long
+        if (pixels > Array.MaxLength / 3)
+            throw new ArgumentOutOfRangeException(nameof(width), $"A {width}×{height} RGB image is too large for one buffer.");
+        return (int)(pixels * 3);
     }
 
     /// <summary>The implementation, with the SIMD/scalar choice exposed so tests can compare both paths.</summary>
