@@ -23,7 +23,9 @@ public sealed class ResampleWorkspaceTests
         var workspace = new ResizeWorkspace();
         foreach (bool simd in new[] { true, false })
         {
+            // First calls: tables, buffers and the runtime's one-time type loading for both overloads.
             PillowResize.Resize(new ImageView(src, w, h, format), dst, ow, oh, filter, ResizeBox.Whole(w, h), workspace, simd);
+            PillowResize.Resize(new ImageView(src, w, h, format), dst, ow, oh, filter, workspace);
             long before = GC.GetAllocatedBytesForCurrentThread();
             PillowResize.Resize(new ImageView(src, w, h, format), dst, ow, oh, filter, ResizeBox.Whole(w, h), workspace, simd);
             PillowResize.Resize(new ImageView(src, w, h, format), dst, ow, oh, filter, workspace);

@@ -73,6 +73,7 @@ internal static unsafe class ResampleKernels
         fixed (int* k = coeffs.Fixed)
         fixed (short* lo = coeffs.Low)
         fixed (short* hi = coeffs.High)
+        fixed (int* expanded = coeffs.Expanded)
         {
             for (int y = 0; y < rows; y++)
             {
@@ -90,7 +91,7 @@ internal static unsafe class ResampleKernels
                 }
                 else if (simd)
                 {
-                    HorizontalRowColorSimd(srow, avail, layout, drow, dAvail, coeffs.OutSize, bounds, k, lo, hi, coeffs.Stride);
+                    HorizontalRowColorSimd(srow, avail, layout, drow, dAvail, coeffs.OutSize, bounds, k, expanded, coeffs.Stride);
                 }
                 else
                 {
@@ -141,46 +142,55 @@ internal static unsafe class ResampleKernels
             ColorPixelScalar(srow, layout, drow + 3L * x, bounds[2 * x], bounds[2 * x + 1], k + (long)x * stride);
     }
 
-    /// <summary>pshufb mask turning 8 bytes (two source pixels a, b) into 16-bit lanes [Ra, Rb, Ga, Gb, Ba, Bb, 0, 0].</summary>
-    private static Vector128<byte> PairMask(SourceLayout layout)
+    /// <summary>
+    /// vpshufb mask for 16 source bytes broadcast to both lanes: the low lane becomes the 16-bit samples
+    /// [R0, R1, G0, G1, B0, B1, 0, 0] of pixels 0 and 1, the high lane the same for pixels 2 and 3.
+    /// </summary>
+    private static Vector256<byte> QuadMask(SourceLayout layout)
     {
         byte bpp = (byte)layout.BytesPerPixel, r = (byte)layout.R, g = (byte)layout.G, b = (byte)layout.B;
         const byte Z = 0x80;
-        return Vector128.Create(r, Z, (byte)(r + bpp), Z, g, Z, (byte)(g + bpp), Z, b, Z, (byte)(b + bpp), Z, Z, Z, Z, Z);
+        byte q = (byte)(2 * bpp);
+        return Vector256.Create(
+            r, Z, (byte)(r + bpp), Z, g, Z, (byte)(g + bpp), Z, b, Z, (byte)(b + bpp), Z, Z, Z, Z, Z,
+            (byte)(r + q), Z, (byte)(r + q + bpp), Z, (byte)(g + q), Z, (byte)(g + q + bpp), Z,
+            (byte)(b + q), Z, (byte)(b + q + bpp), Z, Z, Z, Z, Z);
     }
 
     private static void HorizontalRowColorSimd(byte* srow, long avail, SourceLayout layout, byte* drow, long dAvail,
-        int outSize, int* bounds, int* k, short* lo, short* hi, int stride)
+        int outSize, int* bounds, int* k, int* expanded, int stride)
     {
         int bpp = layout.BytesPerPixel;
-        Vector128<byte> mask = PairMask(layout);
+        Vector256<byte> mask = QuadMask(layout);
         Vector128<int> half = Vector128.Create(Half);
         for (int x = 0; x < outSize; x++)
         {
             int xmin = bounds[2 * x], n = bounds[2 * x + 1];
-            int pairs = (n + 1) >> 1;
+            int groups = (n + 3) >> 2;
             byte* dpx = drow + 3L * x;
-            // The last pair load reads 8 bytes from pixel xmin + 2·pairs − 2; fall back where that would leave the
-            // source span, or where the 4-byte store would leave the destination.
-            if (((long)xmin + 2 * pairs - 2) * bpp + 8 > avail || 3L * x + 4 > dAvail)
+            // The last group load reads 16 bytes from pixel xmin + 4·(groups − 1); fall back to scalar where that
+            // would leave the source span, or where the 4-byte store would leave the destination.
+            if (((long)xmin + 4 * groups - 4) * bpp + 16 > avail || 3L * x + 4 > dAvail)
             {
                 ColorPixelScalar(srow, layout, dpx, xmin, n, k + (long)x * stride);
                 continue;
             }
 
             byte* p = srow + (long)xmin * bpp;
-            int* kl = (int*)(lo + (long)x * stride);
-            int* kh = (int*)(hi + (long)x * stride);
-            Vector128<int> accLo = Vector128<int>.Zero, accHi = Vector128<int>.Zero;
-            for (int i = 0; i < pairs; i++)
+            int* e = expanded + (long)x * stride * 4;
+            Vector256<int> accLo = Vector256<int>.Zero, accHi = Vector256<int>.Zero;
+            for (int i = 0; i < groups; i++)
             {
-                Vector128<short> px = Ssse3.Shuffle(Sse2.LoadScalarVector128((ulong*)p).AsByte(), mask).AsInt16();
-                accLo = Sse2.Add(accLo, Sse2.MultiplyAddAdjacent(px, Vector128.Create(kl[i]).AsInt16()));
-                accHi = Sse2.Add(accHi, Sse2.MultiplyAddAdjacent(px, Vector128.Create(kh[i]).AsInt16()));
-                p += 2 * bpp;
+                Vector256<short> px = Avx2.Shuffle(Avx2.BroadcastVector128ToVector256(p), mask).AsInt16();
+                accLo = Avx2.Add(accLo, Avx2.MultiplyAddAdjacent(px, Avx.LoadVector256(e).AsInt16()));
+                accHi = Avx2.Add(accHi, Avx2.MultiplyAddAdjacent(px, Avx.LoadVector256(e + 8).AsInt16()));
+                p += 4 * bpp;
+                e += 16;
             }
 
-            Vector128<int> acc = Sse2.Add(Sse2.Add(Sse2.ShiftLeftLogical(accHi, 15), accLo), half);
+            Vector128<int> lo = Sse2.Add(accLo.GetLower(), accLo.GetUpper());
+            Vector128<int> hi = Sse2.Add(accHi.GetLower(), accHi.GetUpper());
+            Vector128<int> acc = Sse2.Add(Sse2.Add(Sse2.ShiftLeftLogical(hi, 15), lo), half);
             acc = Sse2.ShiftRightArithmetic(acc, AxisCoefficients.PrecisionBits);
             Vector128<short> s16 = Sse2.PackSignedSaturate(acc, acc);
             Vector128<byte> u8 = Sse2.PackUnsignedSaturate(s16, s16);
