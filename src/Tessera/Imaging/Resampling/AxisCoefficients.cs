@@ -80,7 +80,7 @@ internal sealed class AxisCoefficients
         int ksize = (int)Math.Ceiling(support) * 2 + 1;
         int stride = (ksize + TapAlignment - 1) / TapAlignment * TapAlignment;
         long total = (long)outSize * stride;
-        if (total > int.MaxValue / 2)
+        if (total > Array.MaxLength / 4)
             throw new ArgumentException($"Resampling {inSize} → {outSize} needs {total} coefficients; that is too many.");
 
         Bounds = Grow(Bounds, outSize * 2);
