@@ -27,8 +27,16 @@ internal static unsafe class NormalizeKernels
     /// <summary>Pixels per stack-buffer chunk on the 16-bit and patch paths.</summary>
     internal const int ChunkPixels = 256;
 
-    /// <summary>Test switch: force the scalar table path even where SIMD is available.</summary>
-    internal static bool ForceScalar { get; set; }
+    [ThreadStatic]
+    private static bool t_forceScalar;
+
+    /// <summary>Test switch (per thread, so parallel tests do not see each other's setting): force the scalar
+    /// table path even where SIMD is available.</summary>
+    internal static bool ForceScalar
+    {
+        get => t_forceScalar;
+        set => t_forceScalar = value;
+    }
 
     /// <summary>Whether the SIMD path can run here (false under <c>DOTNET_EnableHWIntrinsic=0</c>).</summary>
     internal static bool SimdAvailable => Vector128.IsHardwareAccelerated;
