@@ -154,9 +154,9 @@ public class TensorGoldenTests
         Assert.All(seen, Assert.True);
         Assert.Equal(expected.GetProperty("intermediate_sha256").GetProperty("resized_uint8_hwc").GetString(), Sha256(image));
 
-        foreach (bool scalar in new[] { false, true })
+        foreach (KernelPath path in Enum.GetValues<KernelPath>())
         {
-            NormalizeKernels.ForceScalar = scalar;
+            NormalizeKernels.Path = path;
             try
             {
                 var output = new float[PixelTensors.GetQwenPatchBufferLength(width, height, p, m, tp)];
@@ -165,7 +165,7 @@ public class TensorGoldenTests
                 AssertSamples(output, golden);
                 AssertMoments(output, tp * p * p, expected);
             }
-            finally { NormalizeKernels.ForceScalar = false; }
+            finally { NormalizeKernels.Path = KernelPath.Auto; }
         }
         AssertMoments(npy.Data, tp * p * p, expected);
     }
@@ -206,9 +206,9 @@ public class TensorGoldenTests
         }
         Assert.Equal(expected.GetProperty("intermediate_sha256").GetProperty("resized_uint8").GetString(), Sha256(canvas));
 
-        foreach (bool scalar in new[] { false, true })
+        foreach (KernelPath path in Enum.GetValues<KernelPath>())
         {
-            NormalizeKernels.ForceScalar = scalar;
+            NormalizeKernels.Path = path;
             try
             {
                 var output = new float[images * 3 * plane];
@@ -218,7 +218,7 @@ public class TensorGoldenTests
                 AssertSamples(output, golden);
                 AssertMoments(output, plane, expected);
             }
-            finally { NormalizeKernels.ForceScalar = false; }
+            finally { NormalizeKernels.Path = KernelPath.Auto; }
         }
         AssertMoments(npy.Data, plane, expected);
     }

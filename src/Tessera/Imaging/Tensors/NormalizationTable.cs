@@ -26,6 +26,8 @@ internal sealed class NormalizationTable
                 Float32[c * 256 + x] = v;
                 Float16[c * 256 + x] = BitConverter.HalfToUInt16Bits((Half)v);
                 BFloat16[c * 256 + x] = BFloat16Bits.FromSingle(v);
+                Float16Wide[c * 256 + x] = Float16[c * 256 + x];
+                BFloat16Wide[c * 256 + x] = BFloat16[c * 256 + x];
             }
         }
     }
@@ -41,6 +43,12 @@ internal sealed class NormalizationTable
 
     /// <summary>bfloat16 bit patterns of <see cref="Float32"/>.</summary>
     public ushort[] BFloat16 { get; } = new ushort[768];
+
+    /// <summary><see cref="Float16"/> widened to 32-bit entries (for gathers).</summary>
+    public int[] Float16Wide { get; } = new int[768];
+
+    /// <summary><see cref="BFloat16"/> widened to 32-bit entries (for gathers).</summary>
+    public int[] BFloat16Wide { get; } = new int[768];
 
     /// <summary>
     /// The table for <paramref name="constants"/>: the presets are built once; any other set is cached as the

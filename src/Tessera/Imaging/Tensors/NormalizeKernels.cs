@@ -12,15 +12,16 @@ namespace Tessera.Imaging.Tensors;
 /// bfloat16 out. Callers have validated every size and pointer range.
 /// </summary>
 /// <remarks>
-/// <para>Two paths give identical bits. The scalar path looks every byte up in the 768-entry
-/// <see cref="NormalizationTable"/>, whose entries are the exact scalar formula. The SIMD path de-interleaves 16
-/// pixels with byte shuffles, widens to int32, converts to float and evaluates <c>(v / 255 − mean) / std</c> per
-/// lane: vector subtraction and division are correctly rounded IEEE operations, exactly like the scalar ones, and
-/// nothing is fused or reordered, so every lane equals the table entry. Tails shorter than 16 pixels use the
-/// table.</para>
-/// <para>16-bit outputs: the scalar path reads the table's converted entries; the SIMD path computes float32
-/// vectors into a stack buffer and converts them (binary16 through <see cref="TensorPrimitives.ConvertToHalf"/>,
-/// bfloat16 with an integer round-to-nearest-even), both round-to-nearest-even from the same float32.</para>
+/// <para>Every path gives identical bits. The scalar path looks every byte up in the 768-entry
+/// <see cref="NormalizationTable"/>, whose entries are the exact scalar formula. The SIMD paths de-interleave 16
+/// pixels with byte shuffles, then either gather the 16 table entries per channel (AVX2; the fastest) or widen to
+/// int32, convert to float and evaluate <c>(v / 255 − mean) / std</c> per lane (other SIMD hardware): vector
+/// subtraction and division are correctly rounded IEEE operations, exactly like the scalar ones, and nothing is
+/// fused or reordered, so every lane equals the table entry. Tails shorter than 16 pixels use the table.</para>
+/// <para>16-bit outputs: the scalar and gather paths read the table's converted entries; the arithmetic path
+/// computes float32 vectors into a stack buffer and converts them (binary16 through
+/// <see cref="TensorPrimitives.ConvertToHalf"/>, bfloat16 with an integer round-to-nearest-even), both
+/// round-to-nearest-even from the same float32.</para>
 /// </remarks>
 internal static unsafe class NormalizeKernels
 {
@@ -28,21 +29,34 @@ internal static unsafe class NormalizeKernels
     internal const int ChunkPixels = 256;
 
     [ThreadStatic]
-    private static bool t_forceScalar;
+    private static KernelPath t_path;
 
-    /// <summary>Test switch (per thread, so parallel tests do not see each other's setting): force the scalar
-    /// table path even where SIMD is available.</summary>
+    /// <summary>Test and benchmark switch (per thread, so parallel tests do not see each other's setting): the
+    /// path to take; <see cref="KernelPath.Auto"/> picks the fastest the hardware supports.</summary>
+    internal static KernelPath Path
+    {
+        get => t_path;
+        set => t_path = value;
+    }
+
+    /// <summary>Test switch: force the scalar table path even where SIMD is available.</summary>
     internal static bool ForceScalar
     {
-        get => t_forceScalar;
-        set => t_forceScalar = value;
+        get => t_path == KernelPath.Scalar;
+        set => t_path = value ? KernelPath.Scalar : KernelPath.Auto;
     }
 
     /// <summary>Whether the SIMD path can run here (false under <c>DOTNET_EnableHWIntrinsic=0</c>).</summary>
     internal static bool SimdAvailable => Vector128.IsHardwareAccelerated;
 
-    /// <summary>The path the public API takes.</summary>
-    internal static bool UseSimd => SimdAvailable && !ForceScalar;
+    /// <summary>The path the public API takes (false = scalar).</summary>
+    internal static bool UseSimd => SimdAvailable && t_path != KernelPath.Scalar;
+
+    /// <summary>AVX2 gathers from the table (the fastest path where AVX2 exists).</summary>
+    private static bool UseGather => Avx2.IsSupported && t_path is KernelPath.Auto or KernelPath.Gather;
+
+    /// <summary>256-bit arithmetic, unless a test asked for the 128-bit lanes other hardware takes.</summary>
+    private static bool Use256 => Avx2.IsSupported && t_path != KernelPath.Vector128Arithmetic;
 
     // Shuffle masks that pull channel ch of 16 consecutive RGB pixels out of the k-th 16-byte slice of their 48
     // bytes; lanes whose byte lives in another slice get 0x80 (a zero under pshufb, tbl and Vector128.Shuffle).
@@ -65,7 +79,20 @@ internal static unsafe class NormalizeKernels
     internal static void RowFloat32(byte* src, int count, NormalizationTable table, float* r, float* g, float* b, bool simd)
     {
         int i = 0;
-        if (simd && count >= 16)
+        if (simd && count >= 16 && UseGather)
+        {
+            fixed (float* lut = table.Float32)
+            {
+                for (; i <= count - 16; i += 16)
+                {
+                    Deinterleave16(src + 3 * i, out Vector128<byte> vr, out Vector128<byte> vg, out Vector128<byte> vb);
+                    Gather16(vr, lut, r + i);
+                    Gather16(vg, lut + 256, g + i);
+                    Gather16(vb, lut + 512, b + i);
+                }
+            }
+        }
+        else if (simd && count >= 16)
         {
             NormalizationConstants k = table.Constants;
             for (; i <= count - 16; i += 16)
@@ -115,6 +142,11 @@ internal static unsafe class NormalizeKernels
             RowFloat32(src, count, table, (float*)r, (float*)g, (float*)b, simd);
             return;
         }
+        if (simd && UseGather)
+        {
+            Row16Gather(src, count, type == TensorElementType.Float16 ? table.Float16Wide : table.BFloat16Wide, (ushort*)r, (ushort*)g, (ushort*)b);
+            return;
+        }
         if (!simd)
         {
             Row16Table(src, count, type == TensorElementType.Float16 ? table.Float16 : table.BFloat16, (ushort*)r, (ushort*)g, (ushort*)b);
@@ -129,6 +161,37 @@ internal static unsafe class NormalizeKernels
             Convert16(sg, (ushort*)g + start, n, type);
             Convert16(sb, (ushort*)b + start, n, type);
         }
+    }
+
+    /// <summary>AVX2 path for 16-bit outputs: gathers from the table's entries widened to 32 bits, then narrows.</summary>
+    private static void Row16Gather(byte* src, int count, int[] wide, ushort* r, ushort* g, ushort* b)
+    {
+        fixed (int* t = wide)
+        {
+            int i = 0;
+            for (; i <= count - 16; i += 16)
+            {
+                Deinterleave16(src + 3 * i, out Vector128<byte> vr, out Vector128<byte> vg, out Vector128<byte> vb);
+                GatherNarrow16(vr, t, r + i);
+                GatherNarrow16(vg, t + 256, g + i);
+                GatherNarrow16(vb, t + 512, b + i);
+            }
+            for (; i < count; i++)
+            {
+                byte* p = src + 3 * i;
+                r[i] = (ushort)t[p[0]];
+                g[i] = (ushort)t[256 + p[1]];
+                b[i] = (ushort)t[512 + p[2]];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GatherNarrow16(Vector128<byte> x, int* lut, ushort* dst)
+    {
+        Vector256<int> lo = Avx2.GatherVector256(lut, Avx2.ConvertToVector256Int32(x), 4);
+        Vector256<int> hi = Avx2.GatherVector256(lut, Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(x, 8)), 4);
+        Vector256.Narrow(lo.AsUInt32(), hi.AsUInt32()).Store(dst);
     }
 
     /// <summary>Converts float32 values to binary16 or bfloat16 bits, round-to-nearest-even (vectorised).</summary>
@@ -197,11 +260,19 @@ internal static unsafe class NormalizeKernels
         return Vector128.Shuffle(v, mask);
     }
 
+    /// <summary>Looks 16 bytes of one channel up in its 256-entry table and stores 16 floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Gather16(Vector128<byte> x, float* lut, float* dst)
+    {
+        Avx2.GatherVector256(lut, Avx2.ConvertToVector256Int32(x), 4).Store(dst);
+        Avx2.GatherVector256(lut, Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(x, 8)), 4).Store(dst + 8);
+    }
+
     /// <summary>Normalises 16 bytes of one channel and stores 16 floats: ((float)x / 255 − mean) / std per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Emit16(Vector128<byte> x, float* dst, float mean, float std)
     {
-        if (Avx2.IsSupported)
+        if (Use256)
         {
             Vector256<float> m = Vector256.Create(mean), s = Vector256.Create(std), d = Vector256.Create(255f);
             Vector256<float> lo = Vector256.ConvertToSingle(Avx2.ConvertToVector256Int32(x));
@@ -224,4 +295,19 @@ internal static unsafe class NormalizeKernels
         Vector128<float> v = Vector128.ConvertToSingle(x.AsInt32());
         ((v / d - mean) / std).Store(dst);
     }
+}
+
+/// <summary>Which loop <see cref="NormalizeKernels"/> runs (tests and benchmarks pin one; the library uses Auto).</summary>
+internal enum KernelPath
+{
+    /// <summary>AVX2 gathers where available, else 128-bit arithmetic, else scalar.</summary>
+    Auto,
+    /// <summary>The table, one byte at a time.</summary>
+    Scalar,
+    /// <summary>AVX2 gathers from the table (falls back like Auto without AVX2).</summary>
+    Gather,
+    /// <summary>Shuffle + IEEE arithmetic in the widest vectors available.</summary>
+    Arithmetic,
+    /// <summary>Shuffle + IEEE arithmetic restricted to 128-bit vectors (what non-AVX2 hardware runs).</summary>
+    Vector128Arithmetic,
 }
