@@ -61,6 +61,7 @@ public sealed class InternVLPipeline
             throw new ArgumentException($"The destination holds {destination.Length} bytes; this image needs {needed}.", nameof(destination));
         int width = checked((int)plan.ResizedWidth), height = checked((int)plan.ResizedHeight);
         var canvas = workspace.RentCanvas(width, height);
+        workspace.NoOverview();
         PillowResize.Resize(image, canvas, width, height, Filter, workspace.CanvasResize);
         int tileBytes = 3 * tile * tile * elementType.SizeInBytes();
         PixelTensors.NormalizeTilesToChw(canvas, width, height, width * 3, tile, Normalization, elementType,

@@ -12,10 +12,13 @@ public sealed class PipelineWorkspace
 {
     private byte[] _canvas = [];
     private byte[] _thumbnail = [];
+    private byte[] _overview = [];
 
     internal ResizeWorkspace CanvasResize { get; } = new();
 
     internal ResizeWorkspace ThumbnailResize { get; } = new();
+
+    internal ResizeWorkspace OverviewResize { get; } = new();
 
     /// <summary>Width of the last resized canvas (the image the tiles or patches were cut from).</summary>
     public int CanvasWidth { get; private set; }
@@ -32,8 +35,18 @@ public sealed class PipelineWorkspace
     /// <summary>The last thumbnail, tightly packed RGB24.</summary>
     public ReadOnlySpan<byte> Thumbnail => _thumbnail.AsSpan(0, ThumbnailSize * ThumbnailSize * 3);
 
+    /// <summary>Width of the last overview: LLaVA-NeXT's base image, MiniCPM-V's source image (0 when the last run had none).</summary>
+    public int OverviewWidth { get; private set; }
+
+    /// <summary>Height of the last overview.</summary>
+    public int OverviewHeight { get; private set; }
+
+    /// <summary>The last overview, tightly packed RGB24 (<c>OverviewWidth × OverviewHeight × 3</c> bytes).</summary>
+    public ReadOnlySpan<byte> Overview => _overview.AsSpan(0, OverviewWidth * OverviewHeight * 3);
+
     /// <summary>Bytes this workspace keeps alive.</summary>
-    public long RetainedBytes => _canvas.LongLength + _thumbnail.LongLength + CanvasResize.RetainedBytes + ThumbnailResize.RetainedBytes;
+    public long RetainedBytes => _canvas.LongLength + _thumbnail.LongLength + _overview.LongLength
+        + CanvasResize.RetainedBytes + ThumbnailResize.RetainedBytes + OverviewResize.RetainedBytes;
 
     internal Span<byte> RentCanvas(int width, int height)
     {
@@ -49,6 +62,15 @@ public sealed class PipelineWorkspace
     }
 
     internal void NoThumbnail() => ThumbnailSize = 0;
+
+    internal Span<byte> RentOverview(int width, int height)
+    {
+        OverviewWidth = width;
+        OverviewHeight = height;
+        return Grow(ref _overview, width, height);
+    }
+
+    internal void NoOverview() => OverviewWidth = OverviewHeight = 0;
 
     private static Span<byte> Grow(ref byte[] buffer, int width, int height)
     {

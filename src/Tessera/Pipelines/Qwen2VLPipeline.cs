@@ -73,6 +73,7 @@ public sealed class Qwen2VLPipeline
             throw new ArgumentException($"The destination holds {destination.Length} bytes; this image needs {needed}.", nameof(destination));
         var canvas = workspace.RentCanvas(w, h);
         workspace.NoThumbnail();
+        workspace.NoOverview();
         PillowResize.Resize(image, canvas, w, h, Filter, workspace.CanvasResize);
         PixelTensors.WriteQwenPatches(canvas, w, h, Options.PatchSize, Options.MergeSize, Options.TemporalPatchSize, Normalization,
             elementType, destination);
