@@ -54,6 +54,7 @@ public sealed class InternVLPipeline
     public InternVLPlan Run(ImageView image, TensorElementType elementType, Span<byte> destination, PipelineWorkspace workspace)
     {
         ArgumentNullException.ThrowIfNull(workspace);
+        image = workspace.Resamplable(image);
         var plan = Plan(image.Width, image.Height);
         int tile = Options.TileSize;
         long needed = (long)GetOutputLength(plan) * elementType.SizeInBytes();

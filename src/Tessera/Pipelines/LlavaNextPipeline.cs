@@ -111,6 +111,7 @@ public sealed class LlavaNextPipeline
     public AnyResPlan Run(ImageView image, TensorElementType elementType, Span<byte> destination, PipelineWorkspace workspace)
     {
         ArgumentNullException.ThrowIfNull(workspace);
+        image = workspace.Resamplable(image);
         int elementSize = elementType.SizeInBytes();
         var plan = Plan(image.Width, image.Height);
         long needed = (long)GetOutputLength(plan) * elementSize;

@@ -129,6 +129,7 @@ public sealed class MiniCpmVPipeline
         int imageIndex = 0)
     {
         ArgumentNullException.ThrowIfNull(workspace);
+        image = workspace.Resamplable(image);
         int elementSize = elementType.SizeInBytes();
         var plan = Plan(image.Width, image.Height, imageIndex);
         int p = _options.PatchSize;

@@ -1,4 +1,5 @@
 using System;
+using Tessera.Imaging;
 using Tessera.Imaging.Resampling;
 
 namespace Tessera.Pipelines;
@@ -13,6 +14,7 @@ public sealed class PipelineWorkspace
     private byte[] _canvas = [];
     private byte[] _thumbnail = [];
     private byte[] _overview = [];
+    private byte[] _converted = [];
 
     internal ResizeWorkspace CanvasResize { get; } = new();
 
@@ -45,8 +47,20 @@ public sealed class PipelineWorkspace
     public ReadOnlySpan<byte> Overview => _overview.AsSpan(0, OverviewWidth * OverviewHeight * 3);
 
     /// <summary>Bytes this workspace keeps alive.</summary>
-    public long RetainedBytes => _canvas.LongLength + _thumbnail.LongLength + _overview.LongLength
+    public long RetainedBytes => _canvas.LongLength + _thumbnail.LongLength + _converted.LongLength + _overview.LongLength
         + CanvasResize.RetainedBytes + ThumbnailResize.RetainedBytes + OverviewResize.RetainedBytes;
+
+    /// <summary>
+    /// <paramref name="image"/> itself when the resampler reads its format directly; otherwise an RGB24 copy made with
+    /// Pillow's <c>convert("RGB")</c> rules (<see cref="PixelConversion"/>) in a buffer this workspace reuses.
+    /// </summary>
+    internal ImageView Resamplable(ImageView image)
+    {
+        if (PixelConversion.IsDirectlyResamplable(image.Format)) return image;
+        var rgb = Grow(ref _converted, image.Width, image.Height);
+        PixelConversion.ToRgb24(image, rgb);
+        return new ImageView(rgb, image.Width, image.Height, PixelFormat.Rgb24);
+    }
 
     internal Span<byte> RentCanvas(int width, int height)
     {

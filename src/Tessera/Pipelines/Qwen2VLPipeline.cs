@@ -66,6 +66,7 @@ public sealed class Qwen2VLPipeline
     public QwenPlan Run(ImageView image, TensorElementType elementType, Span<byte> destination, PipelineWorkspace workspace)
     {
         ArgumentNullException.ThrowIfNull(workspace);
+        image = workspace.Resamplable(image);
         var plan = Plan(image.Width, image.Height);
         var (w, h) = Resized(plan);
         long needed = (long)GetOutputLength(plan) * elementType.SizeInBytes();
