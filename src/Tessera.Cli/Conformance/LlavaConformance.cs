@@ -45,8 +45,9 @@ internal static class LlavaConformance
             maxPatches = n;
         }
         if (maxPatches is null) throw PlanException.Config("llava_onevision: config needs vision_aspect_ratio or max_num_patches.");
-        var options = new LlavaOneVisionOptions(Pinpoints(config), cropSize, grid.Value, maxPatches.Value, Strategy(config),
-            config.Has("num_additional_image_tokens") ? config.Int("num_additional_image_tokens") : 0);
+        // LlavaOnevisionProcessor has no num_additional_image_tokens: its base is num_image_tokens (SigLIP has no CLS), so a
+        // num_additional_image_tokens key in the config does not change the count upstream and is not read here.
+        var options = new LlavaOneVisionOptions(Pinpoints(config), cropSize, grid.Value, maxPatches.Value, Strategy(config));
         var plan = LlavaOneVision.Plan(width, height, options);
         var result = Common(plan, LlavaOneVision.CountTokens(plan));
         result["base_features"] = plan.BaseFeatures;

@@ -22,13 +22,13 @@ public sealed class InternVLOptions
     private readonly GridShape[] _candidates;
 
     /// <summary>Creates options and their candidate table.</summary>
-    /// <exception cref="PlanException">A value is impossible (tile size &lt; 1, min tiles &lt; 1, max &lt; min, negative tokens).</exception>
+    /// <exception cref="PlanException">A value is impossible (tile size &lt; 1, max tiles beyond the supported count, negative tokens).</exception>
     public InternVLOptions(int tileSize = 448, int minTiles = 1, int maxTiles = 12, bool useThumbnail = true, int tokensPerTile = 256,
         InternVLCandidateOrder order = InternVLCandidateOrder.Official)
     {
         if (tileSize < 1) throw PlanException.Config($"image_size must be at least 1, got {tileSize}.");
-        if (minTiles < 1) throw PlanException.Config($"min_num must be at least 1, got {minTiles}.");
-        if (maxTiles < minTiles) throw PlanException.Config($"max_num ({maxTiles}) must be at least min_num ({minTiles}).");
+        // Upstream accepts min_num > max_num (and max_num < 1): the candidate list is then empty and the default grid (1, 1)
+        // stands. min_num < 1 builds the same list as 1 (every i·j is at least 1), so the tables start from 1.
         if (maxTiles > MaxSupportedTiles) throw PlanException.Config($"max_num {maxTiles} is beyond the supported {MaxSupportedTiles} tiles.");
         if (tokensPerTile < 0) throw PlanException.Config($"tokens_per_tile must not be negative, got {tokensPerTile}.");
         TileSize = tileSize;
@@ -38,8 +38,8 @@ public sealed class InternVLOptions
         TokensPerTile = tokensPerTile;
         Order = order;
         _candidates = order == InternVLCandidateOrder.Official
-            ? InternVLCandidates.Official(minTiles, maxTiles)
-            : InternVLCandidates.Transformers(minTiles, maxTiles);
+            ? InternVLCandidates.Official(Math.Max(1, minTiles), maxTiles)
+            : InternVLCandidates.Transformers(Math.Max(1, minTiles), maxTiles);
     }
 
     /// <summary>Largest <c>max_num</c> accepted (the candidate table grows with it; 4096 tiles is far beyond any checkpoint).</summary>
@@ -171,7 +171,8 @@ public static class InternVLDynamicTiling
     /// <summary>Largest <see cref="CountTokens"/> any image can get under <paramref name="options"/>.</summary>
     public static long MaxTokens(InternVLOptions options)
     {
-        long most = 0;
+        // With no candidate (min_num > max_num) the default grid (1, 1) is the only answer.
+        long most = options.Candidates.Length == 0 ? 1 : 0;
         foreach (var c in options.Candidates)
         {
             long images = c.Count + (options.UseThumbnail && c.Count != 1 ? 1 : 0);
@@ -231,6 +232,7 @@ internal static class InternVLCandidates
     {
         // Re-adding a present key changes nothing in a CPython set, so only first insertions matter: at n = min every
         // (i, j) in [1, min]², and at each later n the pairs with max(i, j) = n, in the generator's (i, then j) order.
+        if (min > max) return new GridShape[0]; // range(min, max + 1) is empty
         var set = new CPythonTupleSet();
         for (int i = 1; i <= min; i++)
         {

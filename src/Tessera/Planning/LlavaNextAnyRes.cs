@@ -52,7 +52,7 @@ public sealed class LlavaNextOptions
     /// <summary>Creates options.</summary>
     /// <param name="pinpoints"><c>image_grid_pinpoints</c> as (height, width) pairs, in the order the reference scans them.</param>
     /// <param name="cropSize">Side of the square ViT crop (and of the base image), 336 for CLIP ViT-L/14-336.</param>
-    /// <param name="patchSize">ViT patch side; the crop must be a whole number of patches.</param>
+    /// <param name="patchSize">ViT patch side; the crop holds <c>crop / patch</c> (floor) patches per side.</param>
     /// <param name="strategy"><c>vision_feature_select_strategy</c>.</param>
     /// <param name="numAdditionalImageTokens">Extra ViT outputs per crop counted by the processor (1 for CLIP's CLS).</param>
     /// <exception cref="PlanException">The pinpoint list is empty, a canvas is not a positive multiple of the crop, or a
@@ -63,8 +63,10 @@ public sealed class LlavaNextOptions
         if (pinpoints is null) throw PlanException.Config("image_grid_pinpoints must be a list of [height, width] pairs.");
         if (patchSize < 1) throw PlanException.Config($"patch_size must be at least 1, got {patchSize}.");
         if (cropSize < 1) throw PlanException.Config($"crop_size must be at least 1, got {cropSize}.");
-        if (cropSize % patchSize != 0)
-            throw PlanException.Config($"crop_size {cropSize} is not a whole number of {patchSize}-px patches.");
+        // Upstream takes crop // patch features per side (SigLIP: 384 // 14 = 27), so the crop need not be a whole number of
+        // patches; a patch larger than the crop leaves no feature grid and upstream divides by zero.
+        if (patchSize > cropSize)
+            throw PlanException.Config($"patch_size {patchSize} is larger than crop_size {cropSize}: the feature grid would be empty.");
         if (numAdditionalImageTokens < 0)
             throw PlanException.Config($"num_additional_image_tokens must not be negative, got {numAdditionalImageTokens}.");
         _pinpoints = AnyResCore.CopyPinpoints(pinpoints, cropSize);

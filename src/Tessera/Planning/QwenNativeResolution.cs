@@ -71,7 +71,9 @@ public readonly struct QwenVisionOptions
         if (TemporalPatchSize < 1) throw PlanException.Config($"temporal_patch_size must be at least 1, got {TemporalPatchSize}.");
         if ((long)PatchSize * MergeSize > int.MaxValue) throw PlanException.Config("patch_size × merge_size does not fit a 32-bit factor.");
         if (MinPixels < 0) throw PlanException.Config($"min_pixels must not be negative, got {MinPixels}.");
-        if (MaxPixels < 1) throw PlanException.Config($"max_pixels must be positive, got {MaxPixels}.");
+        // 0 is accepted like upstream: transformers only divides by it when the rounded area exceeds it (a side that rounds to 0
+        // never does), and the division then raises (see SmartResize).
+        if (MaxPixels < 0) throw PlanException.Config($"max_pixels must not be negative, got {MaxPixels}.");
         if (Rule == QwenResizeRule.QwenVlUtils && MaxPixels < MinPixels)
             throw PlanException.Config($"max_pixels ({MaxPixels}) must be at least min_pixels ({MinPixels}) (qwen-vl-utils asserts this).");
     }
@@ -176,6 +178,8 @@ public static class QwenNativeResolution
         long area = (long)height * width;
         if (ProductExceeds(hBar, wBar, maxPixels))
         {
+            if (maxPixels == 0)
+                throw PlanException.Config("max_pixels is 0 and the rounded size is not empty: upstream divides by max_pixels here (ZeroDivisionError).");
             double beta = Math.Sqrt(PyInt.TrueDivide(area, maxPixels));
             hBar = ToLong(Math.Floor(height / beta / factor)) * factor;
             wBar = ToLong(Math.Floor(width / beta / factor)) * factor;
