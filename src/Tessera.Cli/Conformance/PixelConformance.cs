@@ -31,12 +31,19 @@ internal sealed class PixelConformance
     private readonly PipelineWorkspace _pipeline = new();
     private byte[] _resized = [];
     private float[] _tensor = [];
+    private int _tensorLength;
 
     /// <summary>Creates a processor that resolves <c>image</c> names under <paramref name="imageDirectory"/>.</summary>
     public PixelConformance(string imageDirectory)
     {
         _images = imageDirectory ?? throw new ArgumentNullException(nameof(imageDirectory));
     }
+
+    /// <summary>The full output tensor of the last pipeline line (for tests that compare every element).</summary>
+    internal ReadOnlySpan<float> LastTensor => _tensor.AsSpan(0, _tensorLength);
+
+    /// <summary>The workspace the pipelines run in (its canvas and thumbnail are the last line's intermediates).</summary>
+    internal PipelineWorkspace Workspace => _pipeline;
 
     /// <summary>The command: <paramref name="args"/> are the options after <c>conform pixels</c>; returns the exit code.</summary>
     public static int Run(ReadOnlySpan<string> args, TextReader input, TextWriter output, TextWriter error)
@@ -92,6 +99,7 @@ internal sealed class PixelConformance
         request.Remove("expected");
         request.Remove("result");
         request.Remove("error");
+        _tensorLength = 0;
         try
         {
             request["result"] = Process(request);
@@ -321,6 +329,7 @@ internal sealed class PixelConformance
     {
         if (_tensor.Length < length)
             _tensor = GC.AllocateUninitializedArray<float>(length);
+        _tensorLength = length;
         return _tensor.AsSpan(0, length);
     }
 
