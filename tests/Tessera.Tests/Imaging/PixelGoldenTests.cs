@@ -298,6 +298,25 @@ public sealed class PixelGoldenTests
         }
     }
 
+    [Fact]
+    public void The_command_writes_one_line_per_request_and_needs_an_images_directory()
+    {
+        JsonObject decode = Golden("decode.jsonl").First(l => Image(l) == "p_tiny_7x13.png");
+        var input = new StringReader(Request(decode) + "\n\n" + """{"op":"decode","image":"missing.png"}""" + "\n");
+        var output = new StringWriter();
+        Assert.Equal(0, PixelConformance.Run(["--images", CorpusDirectory], input, output, TextWriter.Null));
+        string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length); // blank input lines are skipped
+        Assert.Null(Compare(decode, (JsonObject)JsonNode.Parse(lines[0])!));
+        Assert.NotNull(JsonNode.Parse(lines[1])!["error"]);
+
+        var error = new StringWriter();
+        Assert.Equal(2, PixelConformance.Run([], new StringReader(""), TextWriter.Null, error));
+        Assert.Contains("--images", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, PixelConformance.Run(["--images", Path.Combine(CorpusDirectory, "no-such-dir")], new StringReader(""), TextWriter.Null, TextWriter.Null));
+        Assert.Equal(2, PixelConformance.Run(["--images", CorpusDirectory, "--fast"], new StringReader(""), TextWriter.Null, TextWriter.Null));
+    }
+
     private static string Pipeline(JsonObject golden, string image, Action<JsonObject> editParams, Action<JsonObject>? editRequest = null)
     {
         var request = (JsonObject)golden.DeepClone();
