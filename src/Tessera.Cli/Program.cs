@@ -29,6 +29,7 @@ public static class Program
             return (args[0], args.Length > 1 ? args[1] : null) switch
             {
                 ("conform", "plans") => Conformance.PlanConformance.Run(Console.In, Console.Out),
+                ("bench", "pipelines") => Bench.PipelineBench.Run(args[2..], Console.Out, Console.Error),
                 _ => Fail($"unknown command: {string.Join(' ', args)}"),
             };
         }
