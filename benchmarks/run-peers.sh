@@ -20,7 +20,7 @@ export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 RUNS="$runs"
 {
   echo "date: $(date -Is)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
-  echo "cores: $(nproc)"
+  echo "cores: $(getconf _NPROCESSORS_ONLN)"
   echo "dotnet: $(dotnet --version)"
   echo "python: $(/usr/bin/python3 -c 'import sys, PIL, numpy; print(sys.version.split()[0], "Pillow", PIL.__version__, "numpy", numpy.__version__)')"
   echo "node: $(node --version)"

@@ -10,7 +10,7 @@ namespace Tessera.Benchmarks;
 /// <summary>
 /// Where Qwen2-VL preprocessing of the 2560×1600 ladybird spends its time: the whole BICUBIC resize to the planned canvas,
 /// its horizontal pass alone (resizing the width only, which Pillow does without a vertical pass and over the same source
-/// rows), so the vertical pass is the difference, and the rescale/normalise/patchify step from the canvas; plus a plain
+/// rows), its vertical pass alone over the full width, and the rescale/normalise/patchify step from the canvas; plus a plain
 /// fill of the output buffer (the memory-bandwidth floor of that step).
 /// </summary>
 [MemoryDiagnoser]
@@ -21,6 +21,7 @@ public class QwenStageBenchmarks
     private DecodedImage _source = null!;
     private byte[] _canvas = [];
     private byte[] _wide = [];
+    private byte[] _tall = [];
     private float[] _output = [];
     private int _width;
     private int _height;
@@ -35,9 +36,11 @@ public class QwenStageBenchmarks
         _height = (int)plan.ResizedHeight;
         _canvas = new byte[PillowResize.DestinationLength(_width, _height)];
         _wide = new byte[PillowResize.DestinationLength(_width, _source.Height)];
+        _tall = new byte[PillowResize.DestinationLength(_source.Width, _height)];
         _output = new float[PixelTensors.GetQwenPatchBufferLength(_width, _height, _options.PatchSize, _options.MergeSize, _options.TemporalPatchSize)];
         Resize();
         HorizontalPass();
+        VerticalPassFullWidth();
     }
 
     /// <summary>Both passes: 2560×1600 → the planned canvas.</summary>
@@ -49,6 +52,12 @@ public class QwenStageBenchmarks
     [Benchmark]
     public void HorizontalPass() =>
         PillowResize.Resize(_source.View, _wide, _width, _source.Height, ResampleFilter.Bicubic, _workspace);
+
+    /// <summary>Vertical pass only, over the full source width: 2560×1600 → 2560 × canvas height. The pipeline's vertical pass
+    /// runs over canvas-width rows, so it costs about canvas width / 2560 of this.</summary>
+    [Benchmark]
+    public void VerticalPassFullWidth() =>
+        PillowResize.Resize(_source.View, _tall, _source.Width, _height, ResampleFilter.Bicubic, _workspace);
 
     /// <summary>Rescale, normalise and patchify the canvas into <c>pixel_values</c>.</summary>
     [Benchmark]
