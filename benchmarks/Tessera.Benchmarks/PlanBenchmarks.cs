@@ -17,6 +17,8 @@ public class PlanBenchmarks
 
     private readonly QwenVisionOptions _qwen = QwenVisionOptions.ProcessorDefaults;
     private readonly InternVLOptions _internvl = InternVLOptions.ModelCard;
+    private readonly LlavaNextOptions _llava = LlavaNextOptions.V16;
+    private readonly MiniCpmVOptions _minicpm = MiniCpmVOptions.MiniCpmV26;
 
     /// <summary>Python peer: <c>qwen2vl.smart_resize</c>.</summary>
     [Benchmark]
@@ -34,6 +36,27 @@ public class PlanBenchmarks
     {
         long sum = 0;
         foreach (var (w, h) in Sizes) sum += InternVLDynamicTiling.Plan(w, h, _internvl).NumImages;
+        return sum;
+    }
+
+    /// <summary>Python peer: <c>llava_next.select_best_resolution</c> over the LLaVA-NeXT v1.6 pinpoints (the selection alone,
+    /// as the peer times it; <see cref="LlavaNextAnyRes.Plan"/> adds the resize target and unpadding).</summary>
+    [Benchmark]
+    public long LlavaNextSelectBestResolution()
+    {
+        long sum = 0;
+        var pinpoints = _llava.Pinpoints;
+        foreach (var (w, h) in Sizes) sum += AnyResCore.SelectBestResolution(w, h, pinpoints).Width;
+        return sum;
+    }
+
+    /// <summary>Python peer: <c>minicpmv.get_sliced_grid</c> (MiniCPM-V 2.6: scale_resolution 448, max_slice_nums 9).</summary>
+    [Benchmark]
+    public long MiniCpmVSlicedGrid()
+    {
+        long sum = 0;
+        long scaleSquared = (long)_minicpm.ScaleResolution * _minicpm.ScaleResolution;
+        foreach (var (w, h) in Sizes) sum += MiniCpmVSlicing.BestGrid(w, h, scaleSquared, _minicpm.MaxSliceNums).Columns;
         return sum;
     }
 

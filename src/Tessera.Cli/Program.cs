@@ -12,7 +12,7 @@ public static class Program
         commands:
           conform plans                 read plan requests (JSON Lines) on stdin, write plans on stdout
           conform pixels --images DIR   read pixel requests (JSON Lines) on stdin, write results on stdout
-          bench pipelines --pipeline qwen2vl|internvl [--runs N] IMAGE...
+          bench pipelines --pipeline qwen2vl|internvl [--runs N] [--warmup N] IMAGE...
                                         time decode and preprocessing, print JSON
         """;
 
@@ -30,6 +30,7 @@ public static class Program
             {
                 ("conform", "plans") => Conformance.PlanConformance.Run(Console.In, Console.Out),
                 ("conform", "pixels") => Conformance.PixelConformance.Run(args.AsSpan(2), Console.In, Console.Out, Console.Error),
+                ("bench", "pipelines") => Bench.PipelineBench.Run(args[2..], Console.Out, Console.Error),
                 _ => Fail($"unknown command: {string.Join(' ', args)}"),
             };
         }
