@@ -268,10 +268,7 @@ public static class QwenRope
             }
             if (gh > 0 && gw > 0) max = Math.Max(max, ta);
         }
-        if (grid.T > 0)
-        {
-            if (gh > 0 && gw > 0) max = Math.Max(max, start + Math.Max(gh, gw) - 1);
-        }
+        if (grid.T > 0 && gh > 0 && gw > 0) max = Math.Max(max, start + Math.Max(gh, gw) - 1);
         return max;
     }
 

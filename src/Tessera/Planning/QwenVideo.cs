@@ -134,7 +134,7 @@ public readonly struct HfVideoSample
         IndexCount = indexCount;
         SampledFps = sampledFps;
         SecondPerGridT = temporalPatchSize / sampledFps;
-        GridT = (indexCount + temporalPatchSize - 1) / temporalPatchSize;
+        GridT = QwenVideo.PaddedTemporalGroups(indexCount, temporalPatchSize);
     }
 
     /// <summary>Frames in the source video.</summary>
@@ -274,6 +274,18 @@ public static class QwenVideo
             destination[(int)i] = (long)PyMath.RoundHalfEven(value);
         }
         return (int)count;
+    }
+
+    /// <summary>
+    /// Temporal groups the processor actually produces for <paramref name="frames"/> frames: it repeats the last frame up to
+    /// a multiple of <paramref name="temporalPatchSize"/>, so <c>ceil(frames / tps)</c> (the count helper
+    /// <c>get_num_of_video_patches</c> floors instead, and undercounts odd frame counts).
+    /// </summary>
+    public static long PaddedTemporalGroups(long frames, int temporalPatchSize)
+    {
+        if (temporalPatchSize < 1) throw PlanException.Config($"temporal_patch_size must be at least 1, got {temporalPatchSize}.");
+        if (frames < 0) throw PlanException.Config($"frame count must not be negative, got {frames}.");
+        return frames / temporalPatchSize + (frames % temporalPatchSize == 0 ? 0 : 1);
     }
 
     /// <summary>
