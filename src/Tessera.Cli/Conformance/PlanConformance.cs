@@ -33,6 +33,19 @@ internal static class PlanConformance
         ["minicpmv.slice"] = MiniCpmConformance.MiniCpmV,
     };
 
+    /// <summary>Strategies of <c>../shared/golden/video</c>: their lines carry an <c>input</c> object instead of width/height.</summary>
+    internal static readonly IReadOnlyDictionary<string, InputHandler> InputHandlers = new Dictionary<string, InputHandler>(StringComparer.Ordinal)
+    {
+        ["qwen_vl_utils.video_plan"] = VideoConformance.VideoPlan,
+        ["qwen_vl_utils.video_plan_v0_0_8"] = VideoConformance.VideoPlanV008,
+        ["hf_qwen2vl.video_sample_frames"] = VideoConformance.SampleFrames,
+        ["qwen2vl.get_rope_index"] = VideoConformance.Qwen2VL,
+        ["qwen2vl.get_rope_index_unified"] = VideoConformance.Qwen2VLUnified,
+        ["qwen2_5_vl.get_rope_index"] = VideoConformance.Qwen25VL,
+        ["qwen2_5_vl.get_rope_index_intcast"] = VideoConformance.Qwen25VLIntCast,
+        ["qwen2_5_vl.get_rope_index_unified"] = VideoConformance.Qwen25VLUnified,
+    };
+
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
     /// <summary>Processes every line of <paramref name="input"/>; returns 0.</summary>
@@ -84,10 +97,13 @@ internal static class PlanConformance
     {
         string strategy = request["strategy"] is JsonValue s && s.TryGetValue(out string? name) ? name
             : throw PlanException.Config("request has no 'strategy' string.");
-        if (!Handlers.TryGetValue(strategy, out var handler))
-            throw PlanException.Config($"unknown strategy '{strategy}'; known: {string.Join(", ", Handlers.Keys)}.");
         if (request["config"] is not JsonObject config)
             throw PlanException.Config($"{strategy}: request has no 'config' object.");
+        if (InputHandlers.TryGetValue(strategy, out var inputHandler))
+            return request["input"] is JsonObject input ? inputHandler(config, input, strategy)
+                : throw PlanException.Config($"{strategy}: request has no 'input' object.");
+        if (!Handlers.TryGetValue(strategy, out var handler))
+            throw PlanException.Config($"unknown strategy '{strategy}'; known: {string.Join(", ", Handlers.Keys)}, {string.Join(", ", InputHandlers.Keys)}.");
         int width = Size(request, "width"), height = Size(request, "height");
         return handler(new ConfigReader(config, strategy), width, height);
     }
