@@ -148,7 +148,46 @@ public static class QwenNativeResolution
     /// the arithmetic of the reference.
     /// </summary>
     public static (long Height, long Width) SmartResize(int height, int width, int factor, long minPixels, long maxPixels,
-        QwenResizeRule rule = QwenResizeRule.Transformers)
+        QwenResizeRule rule = QwenResizeRule.Transformers) =>
+        SmartResize(height, width, factor, minPixels, new PixelBudget(maxPixels), rule);
+
+    /// <summary>
+    /// The upper area bound as Python holds it: an int (image processors) or a float (qwen-vl-utils' per-frame video budget
+    /// <c>total / n · 2</c>). Python compares and divides the two differently: <c>int / int</c> is correctly rounded, while
+    /// <c>int / float</c> first converts the int to a float.
+    /// </summary>
+    internal readonly struct PixelBudget
+    {
+        private readonly long _integer;
+        private readonly double _float;
+        private readonly bool _isFloat;
+
+        public PixelBudget(long integer)
+        {
+            _integer = integer;
+            _float = integer;
+            _isFloat = false;
+        }
+
+        public PixelBudget(double value)
+        {
+            _integer = value >= 9.2e18 ? long.MaxValue : (long)Math.Floor(value);
+            _float = value;
+            _isFloat = true;
+        }
+
+        /// <summary>Whether the budget is zero (upstream then divides by zero in the shrink branch).</summary>
+        public bool IsZero => _float == 0;
+
+        /// <summary>Python <c>a · b &gt; budget</c> for non-negative ints (exact: against a float, <c>p &gt; f ⇔ p &gt; ⌊f⌋</c>).</summary>
+        public bool IsExceededBy(long a, long b) => ProductExceeds(a, b, _integer);
+
+        /// <summary>Python <c>area / budget</c>.</summary>
+        public double Divide(long area) => _isFloat ? area / _float : PyInt.TrueDivide(area, _integer);
+    }
+
+    internal static (long Height, long Width) SmartResize(int height, int width, int factor, long minPixels, in PixelBudget maxPixels,
+        QwenResizeRule rule)
     {
         if (width <= 0 || height <= 0)
         {
@@ -176,11 +215,11 @@ public static class QwenNativeResolution
             wBar = Math.Max(factor, wBar);
         }
         long area = (long)height * width;
-        if (ProductExceeds(hBar, wBar, maxPixels))
+        if (maxPixels.IsExceededBy(hBar, wBar))
         {
-            if (maxPixels == 0)
+            if (maxPixels.IsZero)
                 throw PlanException.Config("max_pixels is 0 and the rounded size is not empty: upstream divides by max_pixels here (ZeroDivisionError).");
-            double beta = Math.Sqrt(PyInt.TrueDivide(area, maxPixels));
+            double beta = Math.Sqrt(maxPixels.Divide(area));
             hBar = ToLong(Math.Floor(height / beta / factor)) * factor;
             wBar = ToLong(Math.Floor(width / beta / factor)) * factor;
             if (rule == QwenResizeRule.Transformers)

@@ -206,7 +206,9 @@ public static class QwenVideo
         {
             if (rule == QwenVideoRule.QwenVlUtils && maxPixels < minPixels)
                 throw PlanException.Config($"max_pixels ({maxPixels}) must be at least min_pixels ({minPixels}) (qwen-vl-utils asserts this).");
-            (resizedHeight, resizedWidth) = SmartResize(height, width, ImageFactor, minPixels, maxPixels);
+            if (!(maxPixels >= 0)) throw PlanException.Config($"max_pixels must not be negative, got {maxPixels}.");
+            (resizedHeight, resizedWidth) = QwenNativeResolution.SmartResize(height, width, ImageFactor, minPixels,
+                new QwenNativeResolution.PixelBudget(maxPixels), QwenResizeRule.QwenVlUtils);
         }
         double? sampleFps = rule == QwenVideoRule.QwenVlUtils ? n / Math.Max(totalFrames, 1e-6) * videoFps : null;
         return new QwenVideoPlan(totalFrames, n, sampleFps, minPixels, maxPixels, resizedHeight, resizedWidth, PatchSize, MergeSize, FrameFactor);
@@ -352,36 +354,4 @@ public static class QwenVideo
         return (int)sample.IndexCount;
     }
 
-    /// <summary>
-    /// qwen-vl-utils <c>smart_resize</c> with a float <c>max_pixels</c> (the per-frame budget <c>total / n · 2</c> need not
-    /// be whole): clamp each rounded side to the factor up front, no clamp in the shrink branch.
-    /// </summary>
-    internal static (long Height, long Width) SmartResize(int height, int width, int factor, long minPixels, double maxPixels)
-    {
-        if (width <= 0 || height <= 0) throw PlanException.Size(width, height);
-        double aspect = (double)Math.Max(height, width) / Math.Min(height, width);
-        if (aspect > 200)
-            throw new PlanException(PlanError.AspectRatioTooLarge,
-                $"absolute aspect ratio must be smaller than 200, got {aspect.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
-        long hBar = Math.Max(factor, (long)PyMath.RoundHalfEven(height / (double)factor) * factor);
-        long wBar = Math.Max(factor, (long)PyMath.RoundHalfEven(width / (double)factor) * factor);
-        long area = (long)height * width;
-        // Python compares the int product with the float budget exactly: product > budget ⇔ product > floor(budget).
-        if (!(maxPixels >= 0)) throw PlanException.Config($"max_pixels must not be negative, got {maxPixels}.");
-        long budget = maxPixels >= 9.2e18 ? long.MaxValue : (long)Math.Floor(maxPixels);
-        if (QwenNativeResolution.ProductExceeds(hBar, wBar, budget))
-        {
-            if (maxPixels == 0) throw PlanException.Config("max_pixels is 0: upstream divides by it (ZeroDivisionError).");
-            double beta = Math.Sqrt(area / maxPixels);
-            hBar = (long)Math.Floor(height / beta / factor) * factor;
-            wBar = (long)Math.Floor(width / beta / factor) * factor;
-        }
-        else if (minPixels > 0 && !QwenNativeResolution.ProductExceeds(hBar, wBar, minPixels - 1))
-        {
-            double beta = Math.Sqrt(PyInt.TrueDivide(minPixels, area));
-            hBar = checked((long)Math.Ceiling(height * beta / factor) * factor);
-            wBar = checked((long)Math.Ceiling(width * beta / factor) * factor);
-        }
-        return (hBar, wBar);
-    }
 }
