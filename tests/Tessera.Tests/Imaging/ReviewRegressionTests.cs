@@ -1,0 +1,52 @@
+using System;
+using System.Buffers.Binary;
+using System.Text;
+using Tessera.Imaging;
+using Tessera.Imaging.Codecs;
+using Xunit;
+
+namespace Tessera.Tests.Imaging;
+
+/// <summary>Inputs found in review (mostly by mutating the fixtures) that escaped the typed-error contract or broke parity.</summary>
+public sealed class ReviewRegressionTests
+{
+    /// <summary>A zlib header with the FDICT bit (0x78 0xBB: (0x78·256 + 0xBB) mod 31 = 0) makes zlib answer Z_NEED_DICT,
+    /// which .NET's inflater reports as a ZLibException (an IOException), not an InvalidDataException.</summary>
+    [Fact]
+    public void Png_zlib_stream_asking_for_a_preset_dictionary_is_corrupt()
+    {
+        byte[] zlib = [0x78, 0xBB, 0x12, 0x34, 0x56, 0x78, 0x63, 0x00, 0x00];
+        byte[] file = PngTestFiles.Concat(PngTestFiles.Signature, PngTestFiles.Ihdr(3, 2, 8, 0),
+            PngTestFiles.Chunk("IDAT", zlib), PngTestFiles.Chunk("IEND", []));
+        var e = Assert.Throws<ImageDecodeException>(() => PngDecoder.Decode(file));
+        Assert.Equal(ImageErrorKind.Corrupt, e.Kind);
+    }
+
+    /// <summary>An animated VP8X (flags: animation + EXIF) whose own chunk size puts its end past int.MaxValue: the EXIF search started at
+    /// the chunk's end cast to int, i.e. a negative offset, and sliced the span with it.</summary>
+    [Fact]
+    public void WebP_animated_vp8x_with_a_huge_chunk_size_gives_a_typed_answer()
+    {
+        byte[] file = new byte[12 + 8 + 10 + 8];
+        Encoding.ASCII.GetBytes("RIFF").CopyTo(file, 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(4), (uint)(file.Length - 8));
+        Encoding.ASCII.GetBytes("WEBPVP8X").CopyTo(file, 8);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(16), 0x7FFFFFF0u); // the end, 20 + size, is past int.MaxValue
+        file[20] = 0x02 | 0x08; // animation, EXIF
+        file[24] = 9;           // canvas 10×10 (minus-one encoding)
+        file[27] = 9;
+        Encoding.ASCII.GetBytes("ANIM").CopyTo(file, 30);
+
+        try
+        {
+            WebPHeader header = WebPDecoder.ReadHeader(file);
+            Assert.True(header.IsAnimated);
+        }
+        catch (ImageDecodeException)
+        {
+            // A typed error is as acceptable as a header here; any other exception is the bug.
+        }
+        var e = Assert.Throws<ImageDecodeException>(() => ImageLoader.Load(file, LoaderPreset.TransformersLoadImage));
+        Assert.True(e.Kind is ImageErrorKind.Unsupported or ImageErrorKind.Truncated, e.Kind.ToString());
+    }
+}
