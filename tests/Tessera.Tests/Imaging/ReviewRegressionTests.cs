@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Tessera.Imaging;
 using Tessera.Imaging.Codecs;
+using Tessera.Imaging.Resampling;
 using Xunit;
 
 namespace Tessera.Tests.Imaging;
@@ -48,5 +49,35 @@ public sealed class ReviewRegressionTests
         }
         var e = Assert.Throws<ImageDecodeException>(() => ImageLoader.Load(file, LoaderPreset.TransformersLoadImage));
         Assert.True(e.Kind is ImageErrorKind.Unsupported or ImageErrorKind.Truncated, e.Kind.ToString());
+    }
+
+    /// <summary>Pillow's ksize = ceil(support)·2 + 1 overflowed int for a source axis beyond ~358 M samples (LANCZOS,
+    /// support 3·scale): the negative tap stride slipped past the size check and the kernels then indexed the weights
+    /// at negative offsets. Such an axis must be refused with the typed argument error instead.</summary>
+    [Theory]
+    [InlineData(ResampleFilter.Lanczos, 400_000_000)]
+    [InlineData(ResampleFilter.Bicubic, int.MaxValue)]
+    [InlineData(ResampleFilter.Bilinear, int.MaxValue)]
+    public void Coefficients_for_an_overflowing_tap_count_are_refused(ResampleFilter filter, int inSize)
+    {
+        var table = new AxisCoefficients();
+        Assert.Throws<ArgumentException>(() => table.Compute(inSize, 0f, inSize, 1, filter));
+        Assert.False(table.IsComputed);
+    }
+
+    /// <summary>libjpeg (jdmarker.c examine_app0) only counts an APP0 "JFIF\0" as JFIF when it carries at least 14
+    /// bytes (APP0_DATA_LEN); a shorter one leaves the component ids to decide, and ids R, G, B mean RGB.</summary>
+    [Fact]
+    public void Jpeg_short_jfif_app0_does_not_force_ycbcr()
+    {
+        byte[] app0 = [0xFF, 0xE0, 0x00, 14, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 1, 0, 0, 1, 0, 1]; // 12-byte payload
+        byte[] sof = [0xFF, 0xC0, 0x00, 17, 8, 0, 1, 0, 1, 3, (byte)'R', 0x11, 0, (byte)'G', 0x11, 0, (byte)'B', 0x11, 0];
+        byte[] sos = [0xFF, 0xDA, 0x00, 12, 3, (byte)'R', 0, (byte)'G', 0, (byte)'B', 0, 0, 63, 0];
+        byte[] file = PngTestFiles.Concat([0xFF, 0xD8], app0, sof, sos, [0x00, 0xFF, 0xD9]);
+        Assert.Equal(JpegColorSpace.Rgb, JpegDecoder.ReadHeader(file).ColorSpace);
+
+        // The full 14-byte JFIF segment does force YCbCr.
+        byte[] app0Full = [0xFF, 0xE0, 0x00, 16, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
+        Assert.Equal(JpegColorSpace.YCbCr, JpegDecoder.ReadHeader(PngTestFiles.Concat([0xFF, 0xD8], app0Full, sof, sos, [0x00, 0xFF, 0xD9])).ColorSpace);
     }
 }
