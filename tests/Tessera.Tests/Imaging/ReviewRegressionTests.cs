@@ -1,9 +1,12 @@
 using System;
 using System.Buffers.Binary;
+using System.IO;
+using System.Linq;
 using System.Text;
 using Tessera.Imaging;
 using Tessera.Imaging.Codecs;
 using Tessera.Imaging.Resampling;
+using Tessera.Tests.Infrastructure;
 using Xunit;
 
 namespace Tessera.Tests.Imaging;
@@ -79,5 +82,56 @@ public sealed class ReviewRegressionTests
         // The full 14-byte JFIF segment does force YCbCr.
         byte[] app0Full = [0xFF, 0xE0, 0x00, 16, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
         Assert.Equal(JpegColorSpace.YCbCr, JpegDecoder.ReadHeader(PngTestFiles.Concat([0xFF, 0xD8], app0Full, sof, sos, [0x00, 0xFF, 0xD9])).ColorSpace);
+    }
+
+    /// <summary>The mutation probe that found the cases above, kept small and seeded: byte flips, 0xFF runs, plausible
+    /// and huge length fields (both byte orders) and cuts, over every PNG, JPEG and WebP fixture. Loading and identifying
+    /// must give an image or an <see cref="ImageDecodeException"/>, nothing else.</summary>
+    [Fact]
+    public void Mutated_fixtures_give_an_image_or_a_typed_error()
+    {
+        string[] files = Directory.GetFiles(Paths.Fixture("png"), "*.png")
+            .Concat(Directory.GetFiles(Paths.Fixture("exif")).Where(f => f.EndsWith(".jpg") || f.EndsWith(".webp")))
+            .OrderBy(f => f, StringComparer.Ordinal).ToArray();
+        var rng = new Random(20240611);
+        var limits = new DecodeLimits(1 << 20);
+        foreach (string path in files)
+        {
+            byte[] original = File.ReadAllBytes(path);
+            for (int iteration = 0; iteration < 500; iteration++)
+            {
+                byte[] d = Mutate(original, rng);
+                string where = $"{Path.GetFileName(path)} #{iteration}";
+                try { ImageLoader.Identify(d); }
+                catch (ImageDecodeException) { }
+                catch (Exception e) { Assert.Fail($"Identify {where}: {e}"); }
+                try { ImageLoader.Load(d, LoaderPreset.QwenVlUtils, limits); }
+                catch (ImageDecodeException) { }
+                catch (Exception e) { Assert.Fail($"Load {where}: {e}"); }
+            }
+        }
+    }
+
+    private static byte[] Mutate(byte[] original, Random rng)
+    {
+        byte[] d = (byte[])original.Clone();
+        for (int m = rng.Next(1, 5); m > 0; m--)
+        {
+            int at = rng.Next(d.Length);
+            bool room = at + 4 <= d.Length;
+            switch (rng.Next(6))
+            {
+                case 0: d[at] = (byte)rng.Next(256); break;
+                case 1: d[at] = 0xFF; break;
+                case 2 when room: BinaryPrimitives.WriteUInt32BigEndian(d.AsSpan(at), 0x7FFFFF00u | (uint)rng.Next(256)); break;
+                case 3 when room: BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(at), (uint)(d.Length - at + rng.Next(-16, 16))); break;
+                case 4 when room: BinaryPrimitives.WriteUInt32BigEndian(d.AsSpan(at), (uint)(d.Length - at + rng.Next(-16, 16))); break;
+                default:
+                    if (rng.Next(3) == 0)
+                        d = d.AsSpan(0, Math.Max(1, at)).ToArray();
+                    break;
+            }
+        }
+        return d;
     }
 }
