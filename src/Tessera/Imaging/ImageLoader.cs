@@ -159,7 +159,10 @@ public static class ImageLoader
             {
                 return Identify(buffer.AsSpan(0, filled));
             }
-            catch (ImageDecodeException e) when (e.Kind == ImageErrorKind.Truncated && filled < length && filled == buffer.Length)
+            // A buffer already at Array.MaxLength cannot grow (a file over 2 GiB whose headers go on): the error stands
+            // rather than the loop re-reading nothing forever.
+            catch (ImageDecodeException e) when (e.Kind == ImageErrorKind.Truncated && filled < length && filled == buffer.Length
+                && buffer.Length < Array.MaxLength)
             {
                 Array.Resize(ref buffer, (int)Math.Min(Math.Min(length, Array.MaxLength), (long)buffer.Length * 4));
             }

@@ -207,7 +207,7 @@ public static class JpegDecoder
                     scanStart = pos;
                     return new JpegHeader(width, height, components, precision, progressive,
                         ColorSpaceOf(components, sawJfif, sawAdobe, adobeTransform, ids), subsampling, orientation);
-                case App0 when payload.Length >= 12 && payload.StartsWith("JFIF\0"u8):
+                case App0 when payload.Length >= 14 && payload.StartsWith("JFIF\0"u8): // libjpeg's APP0_DATA_LEN
                     sawJfif = true;
                     break;
                 case App1 when !sawExif && payload.StartsWith("Exif\0"u8):

@@ -53,13 +53,15 @@ internal static class NativeLibraries
     {
         lock (Gate)
         {
-            if (slot == IntPtr.Zero)
-                slot = LoadFirst(candidates, help);
+            // The resolver goes in before the handle is published: another thread that sees the handle non-zero
+            // skips this lock and P/Invokes at once, and must then bind through the resolver, not default probing.
             if (!_resolverSet)
             {
                 NativeLibrary.SetDllImportResolver(typeof(NativeLibraries).Assembly, Resolve);
                 _resolverSet = true;
             }
+            if (slot == IntPtr.Zero)
+                slot = LoadFirst(candidates, help);
             return slot;
         }
     }

@@ -186,8 +186,10 @@ public static class PngDecoder
                 else
                     DecodeRows(zlib, idat, header, pixels, palette, rowBytes);
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or IOException)
             {
+                // InvalidDataException for bad deflate data; ZLibException (an IOException) for the zlib results .NET
+                // does not map, e.g. Z_NEED_DICT from a zlib header with the preset-dictionary bit.
                 throw new ImageDecodeException(idat.Truncated ? ImageErrorKind.Truncated : ImageErrorKind.Corrupt,
                     idat.Truncated ? "PNG file ends inside its image data." : $"Broken PNG image data: {e.Message}", e);
             }

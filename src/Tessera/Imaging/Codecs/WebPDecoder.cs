@@ -93,7 +93,7 @@ public static class WebPDecoder
                 exifWanted = (flags & ExifFlag) != 0;
                 vp8x = true;
                 if (animated)
-                    return new WebPHeader(width, height, hasAlpha, false, true, exifWanted ? FindExif(data, (int)next, end) : 1);
+                    return new WebPHeader(width, height, hasAlpha, false, true, exifWanted ? FindExif(data, (int)Math.Min(next, int.MaxValue), end) : 1);
             }
             else if (fourcc.SequenceEqual("VP8 "u8))
             {

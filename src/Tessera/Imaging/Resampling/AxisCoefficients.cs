@@ -77,7 +77,11 @@ internal sealed class AxisCoefficients
         double scale = (double)(in1 - in0) / outSize;
         double filterscale = scale < 1.0 ? 1.0 : scale;
         double support = support0 * filterscale;
-        int ksize = (int)Math.Ceiling(support) * 2 + 1;
+        // In double first: for a source axis beyond ~358 M samples the tap count itself overflows int.
+        double taps = Math.Ceiling(support) * 2 + 1;
+        if (taps * outSize > Array.MaxLength / 4)
+            throw new ArgumentException($"Resampling {inSize} → {outSize} needs {taps * outSize} coefficients; that is too many.");
+        int ksize = (int)taps;
         int stride = (ksize + TapAlignment - 1) / TapAlignment * TapAlignment;
         long total = (long)outSize * stride;
         if (total > Array.MaxLength / 4)
