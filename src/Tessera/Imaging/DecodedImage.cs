@@ -37,6 +37,9 @@ public sealed class DecodedImage
     /// <summary>Creates an image over <paramref name="pixels"/> (not copied).</summary>
     public DecodedImage(byte[] pixels, int width, int height, PixelFormat format, SourceMode sourceMode, int exifOrientation = 1)
     {
+        ArgumentNullException.ThrowIfNull(pixels);
+        if (width <= 0) throw new ArgumentOutOfRangeException(nameof(width), width, "Width must be positive.");
+        if (height <= 0) throw new ArgumentOutOfRangeException(nameof(height), height, "Height must be positive.");
         if (format is not (PixelFormat.Rgb24 or PixelFormat.Rgba32))
             throw new ArgumentException("A decoded image is Rgb24 or Rgba32.", nameof(format));
         if (pixels.LongLength < (long)width * height * format.BytesPerPixel())
