@@ -143,23 +143,7 @@ public static class QwenRope
             int edVideo = videos - videoIndex > 0 ? IndexOf(ids, options.VideoTokenId, st) : length + 1;
             bool isVideo = edVideo < edImage;
             int ed = isVideo ? edVideo : edImage;
-            GridThw grid;
-            double? second = null;
-            if (isVideo)
-            {
-                if (videoIndex >= videoGrids.Length) throw PlanException.Config($"the ids hold more videos than the {videoGrids.Length} video grids given.");
-                if (!seconds.IsEmpty)
-                {
-                    if (videoIndex >= seconds.Length) throw PlanException.Config($"second_per_grid_ts has {seconds.Length} entries; video {videoIndex} needs one.");
-                    second = seconds[videoIndex];
-                }
-                grid = videoGrids[videoIndex++];
-            }
-            else
-            {
-                if (imageIndex >= imageGrids.Length) throw PlanException.Config($"the ids hold more images than the {imageGrids.Length} image grids given.");
-                grid = imageGrids[imageIndex++];
-            }
+            var grid = NextGrid(isVideo, imageGrids, videoGrids, seconds, ref imageIndex, ref videoIndex, out double? second);
             int textLength = ed - st;
             WriteText(t, h, w, ref written, next, textLength, length);
             if (textLength > 0) max = Math.Max(max, next + textLength - 1);
@@ -176,6 +160,25 @@ public static class QwenRope
         if (written != length)
             throw PlanException.Config($"the vision blocks cover {written} positions but the sequence has {length} tokens (grids and pads disagree).");
         return max;
+    }
+
+    /// <summary>Takes the next grid of the block's kind (and, for a video, its seconds per temporal group when given).</summary>
+    private static GridThw NextGrid(bool isVideo, ReadOnlySpan<GridThw> imageGrids, ReadOnlySpan<GridThw> videoGrids,
+        ReadOnlySpan<double> seconds, ref int imageIndex, ref int videoIndex, out double? second)
+    {
+        second = null;
+        if (!isVideo)
+        {
+            if (imageIndex >= imageGrids.Length) throw PlanException.Config($"the ids hold more images than the {imageGrids.Length} image grids given.");
+            return imageGrids[imageIndex++];
+        }
+        if (videoIndex >= videoGrids.Length) throw PlanException.Config($"the ids hold more videos than the {videoGrids.Length} video grids given.");
+        if (!seconds.IsEmpty)
+        {
+            if (videoIndex >= seconds.Length) throw PlanException.Config($"second_per_grid_ts has {seconds.Length} entries; video {videoIndex} needs one.");
+            second = seconds[videoIndex];
+        }
+        return videoGrids[videoIndex++];
     }
 
     /// <summary>transformers main: runs of equal token type (text, image pad, video pad); each pad run takes the next grid of
@@ -200,23 +203,7 @@ public static class QwenRope
             else
             {
                 bool isVideo = kind == 2;
-                GridThw grid;
-                double? second = null;
-                if (isVideo)
-                {
-                    if (videoIndex >= videoGrids.Length) throw PlanException.Config($"the ids hold more videos than the {videoGrids.Length} video grids given.");
-                    if (!seconds.IsEmpty)
-                    {
-                        if (videoIndex >= seconds.Length) throw PlanException.Config($"second_per_grid_ts has {seconds.Length} entries; video {videoIndex} needs one.");
-                        second = seconds[videoIndex];
-                    }
-                    grid = videoGrids[videoIndex++];
-                }
-                else
-                {
-                    if (imageIndex >= imageGrids.Length) throw PlanException.Config($"the ids hold more images than the {imageGrids.Length} image grids given.");
-                    grid = imageGrids[imageIndex++];
-                }
+                var grid = NextGrid(isVideo, imageGrids, videoGrids, seconds, ref imageIndex, ref videoIndex, out double? second);
                 if (Tokens(grid, options.SpatialMergeSize) != end - i)
                     throw PlanException.Config($"a run of {end - i} pads does not match its grid {grid} ({Tokens(grid, options.SpatialMergeSize)} tokens).");
                 max = Math.Max(max, WriteBlock(t, h, w, ref written, current, grid, isVideo, second, options, length));
