@@ -62,7 +62,8 @@ public static class PngDecoder
             throw new ImageDecodeException(ImageErrorKind.UnknownFormat, "Not a PNG file (bad signature).");
         }
 
-        int width = 0, height = 0, exifOffset = -1, exifLength = 0, paletteOffset = -1, paletteLength = 0;
+        int width = 0, height = 0, paletteOffset = -1, paletteLength = 0;
+        var metadata = PngOrientationReader.Create();
         byte depth = 0;
         var colorType = PngColorType.Gray;
         bool interlaced = false, sawHeader = false;
@@ -103,9 +104,8 @@ public static class PngDecoder
                     paletteOffset = pos + 8;
                     paletteLength = len;
                     break;
-                case ExifType:
-                    exifOffset = pos + 8;
-                    exifLength = len;
+                default:
+                    metadata.Visit(type, data, pos + 8, len);
                     break;
             }
             pos += 12 + len;
@@ -115,27 +115,24 @@ public static class PngDecoder
             throw new ImageDecodeException(ImageErrorKind.Corrupt, "PNG palette image has no PLTE chunk.");
 
         // After the image data: Pillow reads the remaining chunks (without CRC checks) on load and stops quietly at
-        // anything broken. Only an eXIf matters here, and only when none came before IDAT: getexif() loads the image
-        // (and so reads these chunks) only if info has no "exif" yet, and exif_transpose runs before anything loads.
-        pos = exifOffset < 0 ? firstIdat : data.Length;
+        // anything broken. They matter only when no "exif" came before IDAT: getexif() loads the image (and so reads
+        // these chunks, whose text keys overwrite earlier ones) only if info has no "exif" yet, and exif_transpose runs
+        // before anything else loads.
+        pos = metadata.HasExif ? data.Length : firstIdat;
         while (pos <= data.Length - 8)
         {
             uint length = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(pos));
             uint type = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(pos + 4));
             if (!IsChunkType(type) || length > int.MaxValue || (long)pos + 8 + length > data.Length || type == IendType)
                 break;
-            if (type == ExifType)
-            {
-                exifOffset = pos + 8;
-                exifLength = (int)length;
-            }
+            metadata.Visit(type, data, pos + 8, (int)length);
             pos += 12 + (int)length;
             if (pos < 0)
                 break;
         }
 
-        int orientation = exifOffset >= 0 ? ExifReader.ReadOrientation(data.Slice(exifOffset, exifLength)) : 1;
-        return new PngHeader(width, height, depth, colorType, interlaced, exifOffset, exifLength, orientation,
+        int orientation = metadata.Orientation(data);
+        return new PngHeader(width, height, depth, colorType, interlaced, metadata.ExifOffset, metadata.ExifLength, orientation,
             paletteOffset, paletteLength, firstIdat);
     }
 
