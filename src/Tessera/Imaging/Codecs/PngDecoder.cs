@@ -25,10 +25,12 @@ namespace Tessera.Imaging.Codecs;
 /// interlace byte means Adam7 and the compression-method byte is not inspected. A palette image needs a PLTE (the
 /// last one wins). Decoding stops once every scanline is read: trailing data, a missing IEND
 /// and the zlib trailer are not needed (Pillow stops there too).</para>
-/// <para><b>EXIF</b>: the orientation comes from the last <c>eXIf</c> chunk before IDAT, or when there is none, from
-/// the last one after the image data (Pillow's <c>getexif()</c> loads the image, reading the chunks after IDAT, only
-/// when <c>info</c> has no "exif" yet), parsed by <see cref="ExifReader"/>. The textual
-/// "Raw profile type exif" and XMP orientation fallbacks are not read.</para>
+/// <para><b>Orientation</b>, as Pillow 9.4's <c>getexif()</c> finds it (pixels.md §2, details in
+/// <see cref="PngOrientationReader"/>): the EXIF under info "exif" — the last <c>eXIf</c> chunk, or tEXt keyed "exif" —
+/// else a "Raw profile type exif" text (tEXt, zTXt or iTXt, hex); and only when that IFD0 has no orientation tag, the
+/// first <c>tiff:Orientation="d</c> / <c>tiff:Orientation&gt;d</c> in the "XML:com.adobe.xmp" text. Chunks before IDAT
+/// are read first; those after the image data only when none before IDAT set "exif" (Pillow's <c>getexif()</c> loads
+/// the image, reading the chunks after IDAT, only then). EXIF blocks are parsed by <see cref="ExifReader"/>.</para>
 /// <para>Errors are <see cref="ImageDecodeException"/>: <see cref="ImageErrorKind.UnknownFormat"/> (not a PNG
 /// signature), <see cref="ImageErrorKind.Truncated"/> (the file ends first), <see cref="ImageErrorKind.Corrupt"/>
 /// (bad chunk, CRC, header, filter or zlib data) and <see cref="ImageErrorKind.TooLarge"/> (over
@@ -48,8 +50,9 @@ public static class PngDecoder
     public static bool IsPng(ReadOnlySpan<byte> data) => data.Length >= 8 && data.Slice(0, 8).SequenceEqual(Signature);
 
     /// <summary>
-    /// Reads the header, the palette location and the EXIF orientation by walking the chunks; inflates nothing and
-    /// allocates nothing.
+    /// Reads the header, the palette location and the EXIF orientation by walking the chunks. No image data is
+    /// inflated; only zTXt / compressed iTXt chunks under the keywords the orientation comes from are, each into a
+    /// pooled buffer of at most 1 MiB (Pillow's limit). Files without such chunks allocate nothing.
     /// </summary>
     /// <exception cref="ImageDecodeException">Not a PNG, truncated before the image data, bad CRC, bad IHDR or chunk,
     /// or a palette image without PLTE.</exception>
@@ -140,7 +143,7 @@ public static class PngDecoder
     /// Decodes a PNG to <see cref="PixelFormat.Rgb24"/> as Pillow's <c>convert("RGB")</c> gives it, or to
     /// <see cref="PixelFormat.Rgba32"/> when Pillow's mode is RGBA (colour type 6, and 16-bit grey+alpha).
     /// <see cref="DecodedImage.SourceMode"/> is Pillow's mode; <see cref="DecodedImage.ExifOrientation"/> comes from
-    /// the eXIf chunk and is not applied.
+    /// the chunks named in the type's remarks and is not applied.
     /// </summary>
     /// <exception cref="ImageDecodeException">See the type's remarks for the kinds.</exception>
     public static DecodedImage Decode(ReadOnlySpan<byte> data, DecodeLimits limits = default)
