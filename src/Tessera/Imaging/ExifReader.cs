@@ -29,25 +29,38 @@ internal static class ExifReader
     /// <summary>The orientation 2–8 that Pillow's <c>exif_transpose</c> acts on, or 1 (absent, invalid or malformed).</summary>
     public static int ReadOrientation(ReadOnlySpan<byte> tiff)
     {
+        TryReadOrientation(tiff, out int orientation);
+        return orientation;
+    }
+
+    /// <summary>
+    /// Whether IFD0 holds an orientation tag in Pillow's sense (<c>0x0112 in getexif()</c>): an entry of a type Pillow
+    /// loads, with a non-zero count and readable data, whatever its value. Pillow's XMP fallback applies only when it
+    /// does not. <paramref name="orientation"/> is what <see cref="ReadOrientation"/> returns.
+    /// </summary>
+    /// <remarks>Blocks Pillow cannot read at all (not a TIFF header, BigTIFF) report no tag; Pillow raises there.</remarks>
+    public static bool TryReadOrientation(ReadOnlySpan<byte> tiff, out int orientation)
+    {
+        orientation = 1;
         if (tiff.Length < 8)
-            return 1;
+            return false;
         bool little;
         if (tiff[0] == (byte)'I' && tiff[1] == (byte)'I')
             little = true;
         else if (tiff[0] == (byte)'M' && tiff[1] == (byte)'M')
             little = false;
         else
-            return 1;
+            return false;
         // Pillow's accepted prefixes carry the magic 42 in either byte order; 43 (BigTIFF) is not readable by Exif.
         if (!((tiff[2] == 0x2A && tiff[3] == 0) || (tiff[2] == 0 && tiff[3] == 0x2A)))
-            return 1;
+            return false;
 
         long ifd = U32(tiff.Slice(4), little);
         if (ifd > tiff.Length - 2)
-            return 1;
+            return false;
         int count = U16(tiff.Slice((int)ifd), little);
         long pos = ifd + 2;
-        int orientation = 1;
+        bool present = false;
         for (int i = 0; i < count; i++, pos += 12)
         {
             if (pos + 12 > tiff.Length)
@@ -75,9 +88,12 @@ internal static class ExifReader
             if (size == 0)
                 continue;
             if (tag == OrientationTag)
+            {
                 orientation = Interpret(type, value, little);
+                present = true;
+            }
         }
-        return orientation;
+        return present;
     }
 
     /// <summary>Bytes per element for the TIFF types Pillow loads (0 = unknown, skipped).</summary>

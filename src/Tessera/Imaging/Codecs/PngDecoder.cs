@@ -25,10 +25,12 @@ namespace Tessera.Imaging.Codecs;
 /// interlace byte means Adam7 and the compression-method byte is not inspected. A palette image needs a PLTE (the
 /// last one wins). Decoding stops once every scanline is read: trailing data, a missing IEND
 /// and the zlib trailer are not needed (Pillow stops there too).</para>
-/// <para><b>EXIF</b>: the orientation comes from the last <c>eXIf</c> chunk before IDAT, or when there is none, from
-/// the last one after the image data (Pillow's <c>getexif()</c> loads the image, reading the chunks after IDAT, only
-/// when <c>info</c> has no "exif" yet), parsed by <see cref="ExifReader"/>. The textual
-/// "Raw profile type exif" and XMP orientation fallbacks are not read.</para>
+/// <para><b>Orientation</b>, as Pillow 9.4's <c>getexif()</c> finds it (pixels.md §2, details in
+/// <see cref="PngOrientationReader"/>): the EXIF under info "exif" — the last <c>eXIf</c> chunk, or tEXt keyed "exif" —
+/// else a "Raw profile type exif" text (tEXt, zTXt or iTXt, hex); and only when that IFD0 has no orientation tag, the
+/// first <c>tiff:Orientation="d</c> / <c>tiff:Orientation&gt;d</c> in the "XML:com.adobe.xmp" text. Chunks before IDAT
+/// are read first; those after the image data only when none before IDAT set "exif" (Pillow's <c>getexif()</c> loads
+/// the image, reading the chunks after IDAT, only then). EXIF blocks are parsed by <see cref="ExifReader"/>.</para>
 /// <para>Errors are <see cref="ImageDecodeException"/>: <see cref="ImageErrorKind.UnknownFormat"/> (not a PNG
 /// signature), <see cref="ImageErrorKind.Truncated"/> (the file ends first), <see cref="ImageErrorKind.Corrupt"/>
 /// (bad chunk, CRC, header, filter or zlib data) and <see cref="ImageErrorKind.TooLarge"/> (over
@@ -48,8 +50,9 @@ public static class PngDecoder
     public static bool IsPng(ReadOnlySpan<byte> data) => data.Length >= 8 && data.Slice(0, 8).SequenceEqual(Signature);
 
     /// <summary>
-    /// Reads the header, the palette location and the EXIF orientation by walking the chunks; inflates nothing and
-    /// allocates nothing.
+    /// Reads the header, the palette location and the EXIF orientation by walking the chunks. No image data is
+    /// inflated; only zTXt / compressed iTXt chunks under the keywords the orientation comes from are, each into a
+    /// pooled buffer of at most 1 MiB (Pillow's limit). Files without such chunks allocate nothing.
     /// </summary>
     /// <exception cref="ImageDecodeException">Not a PNG, truncated before the image data, bad CRC, bad IHDR or chunk,
     /// or a palette image without PLTE.</exception>
@@ -62,7 +65,8 @@ public static class PngDecoder
             throw new ImageDecodeException(ImageErrorKind.UnknownFormat, "Not a PNG file (bad signature).");
         }
 
-        int width = 0, height = 0, exifOffset = -1, exifLength = 0, paletteOffset = -1, paletteLength = 0;
+        int width = 0, height = 0, paletteOffset = -1, paletteLength = 0;
+        var metadata = PngOrientationReader.Create();
         byte depth = 0;
         var colorType = PngColorType.Gray;
         bool interlaced = false, sawHeader = false;
@@ -103,9 +107,8 @@ public static class PngDecoder
                     paletteOffset = pos + 8;
                     paletteLength = len;
                     break;
-                case ExifType:
-                    exifOffset = pos + 8;
-                    exifLength = len;
+                default:
+                    metadata.Visit(type, data, pos + 8, len);
                     break;
             }
             pos += 12 + len;
@@ -115,27 +118,24 @@ public static class PngDecoder
             throw new ImageDecodeException(ImageErrorKind.Corrupt, "PNG palette image has no PLTE chunk.");
 
         // After the image data: Pillow reads the remaining chunks (without CRC checks) on load and stops quietly at
-        // anything broken. Only an eXIf matters here, and only when none came before IDAT: getexif() loads the image
-        // (and so reads these chunks) only if info has no "exif" yet, and exif_transpose runs before anything loads.
-        pos = exifOffset < 0 ? firstIdat : data.Length;
+        // anything broken. They matter only when no "exif" came before IDAT: getexif() loads the image (and so reads
+        // these chunks, whose text keys overwrite earlier ones) only if info has no "exif" yet, and exif_transpose runs
+        // before anything else loads.
+        pos = metadata.HasExif ? data.Length : firstIdat;
         while (pos <= data.Length - 8)
         {
             uint length = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(pos));
             uint type = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(pos + 4));
             if (!IsChunkType(type) || length > int.MaxValue || (long)pos + 8 + length > data.Length || type == IendType)
                 break;
-            if (type == ExifType)
-            {
-                exifOffset = pos + 8;
-                exifLength = (int)length;
-            }
+            metadata.Visit(type, data, pos + 8, (int)length);
             pos += 12 + (int)length;
             if (pos < 0)
                 break;
         }
 
-        int orientation = exifOffset >= 0 ? ExifReader.ReadOrientation(data.Slice(exifOffset, exifLength)) : 1;
-        return new PngHeader(width, height, depth, colorType, interlaced, exifOffset, exifLength, orientation,
+        int orientation = metadata.Orientation(data);
+        return new PngHeader(width, height, depth, colorType, interlaced, metadata.ExifOffset, metadata.ExifLength, orientation,
             paletteOffset, paletteLength, firstIdat);
     }
 
@@ -143,7 +143,7 @@ public static class PngDecoder
     /// Decodes a PNG to <see cref="PixelFormat.Rgb24"/> as Pillow's <c>convert("RGB")</c> gives it, or to
     /// <see cref="PixelFormat.Rgba32"/> when Pillow's mode is RGBA (colour type 6, and 16-bit grey+alpha).
     /// <see cref="DecodedImage.SourceMode"/> is Pillow's mode; <see cref="DecodedImage.ExifOrientation"/> comes from
-    /// the eXIf chunk and is not applied.
+    /// the chunks named in the type's remarks and is not applied.
     /// </summary>
     /// <exception cref="ImageDecodeException">See the type's remarks for the kinds.</exception>
     public static DecodedImage Decode(ReadOnlySpan<byte> data, DecodeLimits limits = default)

@@ -51,19 +51,22 @@ public readonly struct PngHeader
     /// <summary>Whether the image data is Adam7-interlaced.</summary>
     public bool Interlaced { get; }
 
-    /// <summary>Offset in the file of the payload of the <c>eXIf</c> chunk Pillow uses (the last before IDAT, else the last after it), or −1 if none.</summary>
+    /// <summary>Offset in the file of the EXIF block Pillow keeps under info "exif": the payload of the last <c>eXIf</c>
+    /// chunk, or the text of a tEXt chunk keyed "exif" after any <c>Exif\0\0</c> prefix, whichever came last before
+    /// IDAT, else the last after it; −1 if none. (A "Raw profile type exif" text is not counted here.)</summary>
     public int ExifOffset { get; }
 
     /// <summary>Length of that payload (0 if none).</summary>
     public int ExifLength { get; }
 
-    /// <summary>EXIF orientation from the <c>eXIf</c> chunk as Pillow's <c>exif_transpose</c> reads it (2–8), else 1.</summary>
+    /// <summary>The orientation Pillow 9.4's <c>exif_transpose</c> acts on (2–8), else 1: from the EXIF block, else a
+    /// "Raw profile type exif" text, and from the XMP when that IFD0 has no orientation tag (see <see cref="PngDecoder"/>).</summary>
     public int ExifOrientation { get; }
 
-    /// <summary>Whether the file has an <c>eXIf</c> chunk.</summary>
+    /// <summary>Whether the file has an EXIF block under info "exif" (<see cref="ExifOffset"/>).</summary>
     public bool HasExif => ExifOffset >= 0;
 
-    /// <summary>The raw <c>eXIf</c> payload (a TIFF structure) within <paramref name="file"/>, the same bytes this header was read from; empty if none.</summary>
+    /// <summary>That EXIF block (a TIFF structure) within <paramref name="file"/>, the same bytes this header was read from; empty if none.</summary>
     public ReadOnlySpan<byte> Exif(ReadOnlySpan<byte> file) => HasExif ? file.Slice(ExifOffset, ExifLength) : default;
 
     /// <summary>The Pillow mode <c>Image.open</c> reports for this header (PngImagePlugin's table, pixels.md §1.3).</summary>
