@@ -331,6 +331,7 @@ internal static unsafe class ResampleKernels
         fixed (byte* d = dst)
         fixed (int* bounds = coeffs.Bounds)
         fixed (int* k = coeffs.Fixed)
+        fixed (int* pairs = coeffs.Pairs)
         {
             for (int r = 0; r < outRows; r++)
             {
@@ -341,7 +342,7 @@ internal static unsafe class ResampleKernels
                 byte* drow = d + (long)r * dstStride;
                 int x = 0;
                 if (simd)
-                    x = VerticalRowSimd(first, srcStride, n, ky, drow, rowBytes);
+                    x = VerticalRowSimd(first, srcStride, n, ky, pairs + (long)y * coeffs.Stride, drow, rowBytes);
                 for (; x < rowBytes; x++)
                 {
                     int acc = Half;
@@ -359,28 +360,10 @@ internal static unsafe class ResampleKernels
     }
 
     /// <summary>Vectorised part of one vertical output row; returns how many bytes it wrote.</summary>
-    private static int VerticalRowSimd(byte* first, int srcStride, int n, int* ky, byte* drow, int rowBytes)
+    private static int VerticalRowSimd(byte* first, int srcStride, int n, int* ky, int* pairs, byte* drow, int rowBytes)
     {
-        int x = 0;
+        int x = VerticalRowPairsSimd(first, srcStride, n, pairs, drow, rowBytes);
         Vector256<int> half = Vector256.Create(Half);
-        for (; x + 32 <= rowBytes; x += 32)
-        {
-            Vector256<int> a0 = half, a1 = half, a2 = half, a3 = half;
-            byte* p = first + x;
-            for (int j = 0; j < n; j++)
-            {
-                Vector256<int> kj = Vector256.Create(ky[j]);
-                a0 = Avx2.Add(a0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p), kj));
-                a1 = Avx2.Add(a1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p + 8), kj));
-                a2 = Avx2.Add(a2, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p + 16), kj));
-                a3 = Avx2.Add(a3, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p + 24), kj));
-                p += srcStride;
-            }
-
-            Sse2.Store(drow + x, Narrow(a0, a1));
-            Sse2.Store(drow + x + 16, Narrow(a2, a3));
-        }
-
         for (; x + 16 <= rowBytes; x += 16)
         {
             Vector256<int> a0 = half, a1 = half;
@@ -398,6 +381,60 @@ internal static unsafe class ResampleKernels
 
         return x;
     }
+
+    /// <summary>
+    /// 32 output bytes at a time, two taps per step: the bytes of rows j and j + 1 are interleaved as 16-bit pairs and
+    /// multiplied by the packed low and high weight pairs of <see cref="AxisCoefficients.Pairs"/> with pmaddwd (exact,
+    /// as in the horizontal pass). With an odd tap count the last step pairs row n − 1 with itself under a zero weight,
+    /// so no row past the window is read. Returns how many bytes it wrote (a multiple of 32).
+    /// </summary>
+    private static int VerticalRowPairsSimd(byte* first, int srcStride, int n, int* pairs, byte* drow, int rowBytes)
+    {
+        int x = 0;
+        Vector256<int> half = Vector256.Create(Half);
+        int npairs = (n + 1) >> 1;
+        for (; x + 32 <= rowBytes; x += 32)
+        {
+            Vector256<int> l0 = half, l1 = half, l2 = half, l3 = half;
+            Vector256<int> h0 = Vector256<int>.Zero, h1 = Vector256<int>.Zero, h2 = Vector256<int>.Zero, h3 = Vector256<int>.Zero;
+            byte* p = first + x;
+            int* w = pairs;
+            for (int m = 0; m < npairs; m++)
+            {
+                byte* q = 2 * m + 1 < n ? p + srcStride : p;
+                Vector256<short> wl = Vector256.Create(w[0]).AsInt16(), wh = Vector256.Create(w[1]).AsInt16();
+                Vector256<short> a0 = Avx2.ConvertToVector256Int16(p), b0 = Avx2.ConvertToVector256Int16(q);
+                Vector256<short> a1 = Avx2.ConvertToVector256Int16(p + 16), b1 = Avx2.ConvertToVector256Int16(q + 16);
+                // Per lane, UnpackLow holds bytes 0–3 (8–11) and UnpackHigh bytes 4–7 (12–15) as (row j, row j + 1) pairs.
+                Vector256<short> u0 = Avx2.UnpackLow(a0, b0), v0 = Avx2.UnpackHigh(a0, b0);
+                Vector256<short> u1 = Avx2.UnpackLow(a1, b1), v1 = Avx2.UnpackHigh(a1, b1);
+                l0 = MulAdd(l0, u0, wl);
+                h0 = MulAdd(h0, u0, wh);
+                l1 = MulAdd(l1, v0, wl);
+                h1 = MulAdd(h1, v0, wh);
+                l2 = MulAdd(l2, u1, wl);
+                h2 = MulAdd(h2, u1, wh);
+                l3 = MulAdd(l3, v1, wl);
+                h3 = MulAdd(h3, v1, wh);
+                p += 2L * srcStride;
+                w += 2;
+            }
+
+            // packs(u, v) restores byte order within each lane; packus then interleaves the two 16-byte halves by
+            // lane, which vpermq undoes.
+            Vector256<short> s0 = Avx2.PackSignedSaturate(Combine(l0, h0), Combine(l1, h1));
+            Vector256<short> s1 = Avx2.PackSignedSaturate(Combine(l2, h2), Combine(l3, h3));
+            Vector256<byte> bytes = Avx2.PackUnsignedSaturate(s0, s1);
+            Avx.Store(drow + x, Avx2.Permute4x64(bytes.AsUInt64(), 0b_11_01_10_00).AsByte());
+        }
+
+        return x;
+    }
+
+    /// <summary>(High sums · 2^15 + Low sums) » PrecisionBits, lane by lane (the rounding half is already in Low).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Combine(Vector256<int> lo, Vector256<int> hi) =>
+        Avx2.ShiftRightArithmetic(Avx2.Add(Avx2.ShiftLeftLogical(hi, 15), lo), AxisCoefficients.PrecisionBits);
 
     /// <summary>Shifts 16 accumulators down by the precision and clips them to bytes, in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
