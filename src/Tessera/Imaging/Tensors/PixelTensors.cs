@@ -3,7 +3,6 @@ using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace Tessera.Imaging.Tensors;
 
@@ -272,11 +271,6 @@ public static unsafe class PixelTensors
         byte[]? rented = stripBytes > StackStripBytes ? ArrayPool<byte>.Shared.Rent(stripBytes) : null;
         Span<byte> stripSpan = rented is null ? stackalloc byte[stripBytes] : rented.AsSpan(0, stripBytes);
         long rowBytes = (long)p * size, blockBytes = (long)p * p * size, columnBytes = (long)columns * size;
-        // Outputs far larger than the caches are written with streaming stores (no read-for-ownership): each patch
-        // row is assembled in an L1-resident buffer, then copied out. Same bytes either way.
-        bool stream = simd && Avx.IsSupported && (long)destination.Length >= StreamingThresholdBytes
-            && columnBytes >= 32 && columnBytes <= MaxStreamedRowBytes;
-        byte* rowBuffer = stackalloc byte[stream ? (int)columnBytes : 0];
         try
         {
             fixed (byte* src = rgb24)
@@ -299,8 +293,7 @@ public static unsafe class PixelTensors
                         {
                             int gx = gx0 + k, bw = gx / m, mw = gx % m;
                             long row = ((long)(bh * blocksPerRow + bw) * m + mh) * m + mw;
-                            byte* target = dst + row * columnBytes;
-                            byte* output = stream ? rowBuffer : target;
+                            byte* output = dst + row * columnBytes;
                             for (int c = 0; c < 3; c++)
                             {
                                 byte* block = output + c * tp * blockBytes;
@@ -312,41 +305,15 @@ public static unsafe class PixelTensors
                                 for (int tt = 1; tt < tp; tt++)
                                     Unsafe.CopyBlockUnaligned(block + tt * blockBytes, block, (uint)blockBytes);
                             }
-
-                            if (stream)
-                                CopyStreaming(target, rowBuffer, columnBytes);
                         }
                     }
                 }
-
-                if (stream)
-                    Sse.StoreFence();
             }
         }
         finally
         {
             if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         }
-    }
-
-    /// <summary>Destinations at least this large (well past L2) get streaming stores in <see cref="Qwen"/>.</summary>
-    private const long StreamingThresholdBytes = 4L << 20;
-
-    /// <summary>Largest patch row assembled on the stack before streaming it out.</summary>
-    private const long MaxStreamedRowBytes = 16 * 1024;
-
-    /// <summary>
-    /// Copies <paramref name="length"/> (≥ 32) bytes with non-temporal 32-byte stores: an unaligned head store, aligned
-    /// streaming stores, and an unaligned store of the last 32 bytes (overlaps rewrite the same bytes).
-    /// </summary>
-    private static void CopyStreaming(byte* dst, byte* src, long length)
-    {
-        Avx.Store(dst, Avx.LoadVector256(src));
-        long i = 32 - ((long)dst & 31);
-        for (; i + 32 <= length; i += 32)
-            Avx.StoreAlignedNonTemporal(dst + i, Avx.LoadVector256(src + i));
-        if (i < length)
-            Avx.Store(dst + length - 32, Avx.LoadVector256(src + length - 32));
     }
 
     private static NormalizationTable Table(in NormalizationConstants constants)
