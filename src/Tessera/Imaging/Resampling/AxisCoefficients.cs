@@ -54,11 +54,12 @@ internal sealed class AxisCoefficients
     public short[] High { get; private set; } = [];
 
     /// <summary>
-    /// The weights laid out for the 4-taps-per-step AVX2 kernel: per output, per group of 4 taps, 8 ints of low halves
-    /// then 8 ints of high halves. Each int packs two 16-bit weights (taps 2m, 2m + 1); the low 128-bit lane repeats the
-    /// pair (4g, 4g + 1) and the high lane the pair (4g + 2, 4g + 3). <see cref="Stride"/>·4 ints per output.
+    /// The weights laid out for the AVX2 colour kernel, <see cref="Stride"/> ints per output: for each pair of taps
+    /// (2m, 2m + 1), one int packing their two 16-bit <see cref="Low"/> halves, then one packing their
+    /// <see cref="High"/> halves. The kernel broadcasts each int to every lane, so the table stays as small as
+    /// <see cref="Fixed"/>.
     /// </summary>
-    public int[] Expanded { get; private set; } = [];
+    public int[] Pairs { get; private set; } = [];
 
     /// <summary>Whether the table already holds this geometry.</summary>
     public bool Matches(int inSize, float in0, float in1, int outSize, ResampleFilter filter) =>
@@ -91,7 +92,7 @@ internal sealed class AxisCoefficients
         Fixed = Grow(Fixed, (int)total);
         Low = Grow(Low, (int)total);
         High = Grow(High, (int)total);
-        Expanded = Grow(Expanded, (int)total * 4);
+        Pairs = Grow(Pairs, (int)total);
         _weights = Grow(_weights, ksize);
 
         double inv = 1.0 / filterscale;
@@ -133,18 +134,10 @@ internal sealed class AxisCoefficients
                 High[row + j] = (short)(k >> 15);
             }
 
-            int e = i * stride * 4;
-            for (int g = 0; g < stride; g += 4, e += 16)
+            for (int m = 0; m < stride; m += 2)
             {
-                int lo01 = PackPair(Low[row + g], Low[row + g + 1]), lo23 = PackPair(Low[row + g + 2], Low[row + g + 3]);
-                int hi01 = PackPair(High[row + g], High[row + g + 1]), hi23 = PackPair(High[row + g + 2], High[row + g + 3]);
-                for (int m = 0; m < 4; m++)
-                {
-                    Expanded[e + m] = lo01;
-                    Expanded[e + 4 + m] = lo23;
-                    Expanded[e + 8 + m] = hi01;
-                    Expanded[e + 12 + m] = hi23;
-                }
+                Pairs[row + m] = PackPair(Low[row + m], Low[row + m + 1]);
+                Pairs[row + m + 1] = PackPair(High[row + m], High[row + m + 1]);
             }
 
             Bounds[2 * i] = xmin;

@@ -67,36 +67,46 @@ internal static unsafe class ResampleKernels
     public static void Horizontal(ReadOnlySpan<byte> src, int srcStride, SourceLayout layout, int firstRow, int rows,
         Span<byte> dst, int dstStride, AxisCoefficients coeffs, bool simd)
     {
+        if (rows > 0 && (long)(rows - 1) * dstStride + (long)coeffs.OutSize * layout.Channels > dst.Length)
+            throw new ArgumentException($"{rows} rows of {coeffs.OutSize} pixels do not fit the destination.", nameof(dst));
         fixed (byte* s = src)
         fixed (byte* d = dst)
         fixed (int* bounds = coeffs.Bounds)
         fixed (int* k = coeffs.Fixed)
         fixed (short* lo = coeffs.Low)
         fixed (short* hi = coeffs.High)
-        fixed (int* expanded = coeffs.Expanded)
+        fixed (int* pairs = coeffs.Pairs)
         {
+            if (simd && !layout.IsGray)
+            {
+                // Four rows per sweep over the outputs: each output's weights are read once for all of them. A short
+                // last block repeats its final row (same bytes written twice to the same place).
+                for (int y = 0; y < rows; y += 4)
+                {
+                    int y1 = Math.Min(y + 1, rows - 1), y2 = Math.Min(y + 2, rows - 1), y3 = Math.Min(y + 3, rows - 1);
+                    long last = (long)(firstRow + y3) * srcStride;
+                    HorizontalRowsColorSimd(
+                        s + (long)(firstRow + y) * srcStride, s + (long)(firstRow + y1) * srcStride,
+                        s + (long)(firstRow + y2) * srcStride, s + last, src.Length - last, layout,
+                        d + (long)y * dstStride, d + (long)y1 * dstStride, d + (long)y2 * dstStride, d + (long)y3 * dstStride,
+                        coeffs.OutSize, bounds, k, pairs, coeffs.Stride);
+                }
+
+                return;
+            }
+
             for (int y = 0; y < rows; y++)
             {
                 long rowStart = (long)(firstRow + y) * srcStride;
                 byte* srow = s + rowStart;
                 long avail = src.Length - rowStart;
                 byte* drow = d + (long)y * dstStride;
-                long dAvail = dst.Length - (long)y * dstStride;
-                if (layout.IsGray)
-                {
-                    if (simd)
-                        HorizontalRowGraySimd(srow, avail, drow, coeffs.OutSize, bounds, k, lo, hi, coeffs.Stride);
-                    else
-                        HorizontalRowGrayScalar(srow, drow, coeffs.OutSize, bounds, k, coeffs.Stride);
-                }
-                else if (simd)
-                {
-                    HorizontalRowColorSimd(srow, avail, layout, drow, dAvail, coeffs.OutSize, bounds, k, expanded, coeffs.Stride);
-                }
-                else
-                {
+                if (!layout.IsGray)
                     HorizontalRowColorScalar(srow, layout, drow, coeffs.OutSize, bounds, k, coeffs.Stride);
-                }
+                else if (simd)
+                    HorizontalRowGraySimd(srow, avail, drow, coeffs.OutSize, bounds, k, lo, hi, coeffs.Stride);
+                else
+                    HorizontalRowGrayScalar(srow, drow, coeffs.OutSize, bounds, k, coeffs.Stride);
             }
         }
     }
@@ -143,59 +153,133 @@ internal static unsafe class ResampleKernels
     }
 
     /// <summary>
-    /// vpshufb mask for 16 source bytes broadcast to both lanes: the low lane becomes the 16-bit samples
-    /// [R0, R1, G0, G1, B0, B1, 0, 0] of pixels 0 and 1, the high lane the same for pixels 2 and 3.
+    /// vpshufb mask for 16 source bytes starting at pixel 0, the same in both lanes: the 16-bit samples
+    /// [R, R', G, G', B, B', 0, 0] of pixels <paramref name="first"/> and <paramref name="first"/> + 1.
     /// </summary>
-    private static Vector256<byte> QuadMask(SourceLayout layout)
-    {
-        byte bpp = (byte)layout.BytesPerPixel, r = (byte)layout.R, g = (byte)layout.G, b = (byte)layout.B;
-        const byte Z = 0x80;
-        byte q = (byte)(2 * bpp);
-        return Vector256.Create(
-            r, Z, (byte)(r + bpp), Z, g, Z, (byte)(g + bpp), Z, b, Z, (byte)(b + bpp), Z, Z, Z, Z, Z,
-            (byte)(r + q), Z, (byte)(r + q + bpp), Z, (byte)(g + q), Z, (byte)(g + q + bpp), Z,
-            (byte)(b + q), Z, (byte)(b + q + bpp), Z, Z, Z, Z, Z);
-    }
-
-    private static void HorizontalRowColorSimd(byte* srow, long avail, SourceLayout layout, byte* drow, long dAvail,
-        int outSize, int* bounds, int* k, int* expanded, int stride)
+    private static Vector256<byte> PairMask(SourceLayout layout, int first)
     {
         int bpp = layout.BytesPerPixel;
-        Vector256<byte> mask = QuadMask(layout);
-        Vector128<int> half = Vector128.Create(Half);
+        byte r = (byte)(layout.R + first * bpp), g = (byte)(layout.G + first * bpp), b = (byte)(layout.B + first * bpp);
+        byte r1 = (byte)(r + bpp), g1 = (byte)(g + bpp), b1 = (byte)(b + bpp);
+        const byte Z = 0x80;
+        return Vector256.Create(
+            r, Z, r1, Z, g, Z, g1, Z, b, Z, b1, Z, Z, Z, Z, Z,
+            r, Z, r1, Z, g, Z, g1, Z, b, Z, b1, Z, Z, Z, Z, Z);
+    }
+
+    /// <summary>16 bytes of row <paramref name="a"/> in the low lane and of row <paramref name="b"/> in the high lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> TwoRows(byte* a, byte* b) =>
+        Avx2.InsertVector128(Sse2.LoadVector128(a).ToVector256Unsafe(), Sse2.LoadVector128(b), 1);
+
+    /// <summary>
+    /// Horizontal pass over four source rows at once (<paramref name="s0"/> … <paramref name="s3"/>, in increasing
+    /// address order; they may repeat). Rows 0 and 1 share one 256-bit register (one per lane), rows 2 and 3 another,
+    /// so each pair of taps costs one broadcast of its packed low and high weights for all four rows and there is no
+    /// horizontal reduction: lane dwords 0–2 accumulate R, G, B. <paramref name="avail"/> is the number of source bytes
+    /// readable from <paramref name="s3"/>; outputs whose last 16-byte load would pass it are computed by the scalar code.
+    /// </summary>
+    private static void HorizontalRowsColorSimd(byte* s0, byte* s1, byte* s2, byte* s3, long avail, SourceLayout layout,
+        byte* d0, byte* d1, byte* d2, byte* d3, int outSize, int* bounds, int* k, int* pairs, int stride)
+    {
+        int bpp = layout.BytesPerPixel;
+        Vector256<byte> m01 = PairMask(layout, 0), m23 = PairMask(layout, 2);
+        Vector256<int> half = Vector256.Create(Half);
         for (int x = 0; x < outSize; x++)
         {
             int xmin = bounds[2 * x], n = bounds[2 * x + 1];
-            int groups = (n + 3) >> 2;
-            byte* dpx = drow + 3L * x;
-            // The last group load reads 16 bytes from pixel xmin + 4·(groups − 1); fall back to scalar where that
-            // would leave the source span, or where the 4-byte store would leave the destination.
-            if (((long)xmin + 4 * groups - 4) * bpp + 16 > avail || 3L * x + 4 > dAvail)
+            int npairs = (n + 1) >> 1;
+            int quads = npairs >> 1;
+            bool odd = (npairs & 1) != 0;
+            long lastLoad = (long)xmin + 4L * (odd ? quads : quads - 1);
+            if (lastLoad * bpp + 16 > avail)
             {
-                ColorPixelScalar(srow, layout, dpx, xmin, n, k + (long)x * stride);
+                int* kx = k + (long)x * stride;
+                ColorPixelScalar(s0, layout, d0 + 3L * x, xmin, n, kx);
+                ColorPixelScalar(s1, layout, d1 + 3L * x, xmin, n, kx);
+                ColorPixelScalar(s2, layout, d2 + 3L * x, xmin, n, kx);
+                ColorPixelScalar(s3, layout, d3 + 3L * x, xmin, n, kx);
                 continue;
             }
 
-            byte* p = srow + (long)xmin * bpp;
-            int* e = expanded + (long)x * stride * 4;
-            Vector256<int> accLo = Vector256<int>.Zero, accHi = Vector256<int>.Zero;
-            for (int i = 0; i < groups; i++)
+            long off = (long)xmin * bpp;
+            int* w = pairs + (long)x * stride;
+            // The rounding half starts in the low accumulators: (High·2^15 + Low sums) + Half, all modulo 2^32.
+            Vector256<int> loA = half, hiA = Vector256<int>.Zero;
+            Vector256<int> loB = half, hiB = Vector256<int>.Zero;
+            for (int q = 0; q < quads; q++)
             {
-                Vector256<short> px = Avx2.Shuffle(Avx2.BroadcastVector128ToVector256(p), mask).AsInt16();
-                accLo = Avx2.Add(accLo, Avx2.MultiplyAddAdjacent(px, Avx.LoadVector256(e).AsInt16()));
-                accHi = Avx2.Add(accHi, Avx2.MultiplyAddAdjacent(px, Avx.LoadVector256(e + 8).AsInt16()));
-                p += 4 * bpp;
-                e += 16;
+                Vector256<byte> a = TwoRows(s0 + off, s1 + off), b = TwoRows(s2 + off, s3 + off);
+                Vector256<short> wl01 = Vector256.Create(w[0]).AsInt16(), wh01 = Vector256.Create(w[1]).AsInt16();
+                Vector256<short> wl23 = Vector256.Create(w[2]).AsInt16(), wh23 = Vector256.Create(w[3]).AsInt16();
+                Vector256<short> a01 = Avx2.Shuffle(a, m01).AsInt16(), a23 = Avx2.Shuffle(a, m23).AsInt16();
+                Vector256<short> b01 = Avx2.Shuffle(b, m01).AsInt16(), b23 = Avx2.Shuffle(b, m23).AsInt16();
+                loA = MulAdd(MulAdd(loA, a01, wl01), a23, wl23);
+                hiA = MulAdd(MulAdd(hiA, a01, wh01), a23, wh23);
+                loB = MulAdd(MulAdd(loB, b01, wl01), b23, wl23);
+                hiB = MulAdd(MulAdd(hiB, b01, wh01), b23, wh23);
+                off += 4 * bpp;
+                w += 4;
             }
 
-            Vector128<int> lo = Sse2.Add(accLo.GetLower(), accLo.GetUpper());
-            Vector128<int> hi = Sse2.Add(accHi.GetLower(), accHi.GetUpper());
-            Vector128<int> acc = Sse2.Add(Sse2.Add(Sse2.ShiftLeftLogical(hi, 15), lo), half);
-            acc = Sse2.ShiftRightArithmetic(acc, AxisCoefficients.PrecisionBits);
-            Vector128<short> s16 = Sse2.PackSignedSaturate(acc, acc);
-            Vector128<byte> u8 = Sse2.PackUnsignedSaturate(s16, s16);
-            *(uint*)dpx = u8.AsUInt32().ToScalar();
+            if (odd)
+            {
+                Vector256<short> a01 = Avx2.Shuffle(TwoRows(s0 + off, s1 + off), m01).AsInt16();
+                Vector256<short> b01 = Avx2.Shuffle(TwoRows(s2 + off, s3 + off), m01).AsInt16();
+                Vector256<short> wl01 = Vector256.Create(w[0]).AsInt16(), wh01 = Vector256.Create(w[1]).AsInt16();
+                loA = MulAdd(loA, a01, wl01);
+                hiA = MulAdd(hiA, a01, wh01);
+                loB = MulAdd(loB, b01, wl01);
+                hiB = MulAdd(hiB, b01, wh01);
+            }
+
+            Vector256<int> accA = Avx2.ShiftRightArithmetic(
+                Avx2.Add(Avx2.ShiftLeftLogical(hiA, 15), loA), AxisCoefficients.PrecisionBits);
+            Vector256<int> accB = Avx2.ShiftRightArithmetic(
+                Avx2.Add(Avx2.ShiftLeftLogical(hiB, 15), loB), AxisCoefficients.PrecisionBits);
+            // Per lane: dwords 0–3 of A then of B → bytes 0–3 row 0 | 4–7 row 2 (low lane), row 1 | row 3 (high lane).
+            Vector256<short> s16 = Avx2.PackSignedSaturate(accA, accB);
+            Vector256<byte> u8 = Avx2.PackUnsignedSaturate(s16, s16);
+            ulong low = u8.GetLower().AsUInt64().ToScalar(), high = u8.GetUpper().AsUInt64().ToScalar();
+            long o = 3L * x;
+            if (x + 1 < outSize)
+            {
+                // 4-byte stores: the spare byte lands on the next output of the same row, which is written later.
+                *(uint*)(d0 + o) = (uint)low;
+                *(uint*)(d2 + o) = (uint)(low >> 32);
+                *(uint*)(d1 + o) = (uint)high;
+                *(uint*)(d3 + o) = (uint)(high >> 32);
+            }
+            else
+            {
+                Store3(d0 + o, (uint)low);
+                Store3(d2 + o, (uint)(low >> 32));
+                Store3(d1 + o, (uint)high);
+                Store3(d3 + o, (uint)(high >> 32));
+            }
         }
+    }
+
+    /// <summary>
+    /// <paramref name="acc"/> + pmaddwd(<paramref name="a"/>, <paramref name="b"/>): one fused vpdpwssd where AVX-VNNI
+    /// exists on net9.0+ (it does not saturate, so the sums are the same).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> MulAdd(Vector256<int> acc, Vector256<short> a, Vector256<short> b)
+    {
+#if NET9_0_OR_GREATER
+        // (AvxVnni is a preview API on net8.0; there the two-instruction form runs.)
+        if (AvxVnni.IsSupported)
+            return AvxVnni.MultiplyWideningAndAdd(acc, a, b);
+#endif
+        return Avx2.Add(acc, Avx2.MultiplyAddAdjacent(a, b));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store3(byte* p, uint rgb)
+    {
+        *(ushort*)p = (ushort)rgb;
+        p[2] = (byte)(rgb >> 16);
     }
 
     private static void HorizontalRowGraySimd(byte* srow, long avail, byte* drow, int outSize, int* bounds, int* k,
@@ -247,6 +331,7 @@ internal static unsafe class ResampleKernels
         fixed (byte* d = dst)
         fixed (int* bounds = coeffs.Bounds)
         fixed (int* k = coeffs.Fixed)
+        fixed (int* pairs = coeffs.Pairs)
         {
             for (int r = 0; r < outRows; r++)
             {
@@ -257,7 +342,7 @@ internal static unsafe class ResampleKernels
                 byte* drow = d + (long)r * dstStride;
                 int x = 0;
                 if (simd)
-                    x = VerticalRowSimd(first, srcStride, n, ky, drow, rowBytes);
+                    x = VerticalRowSimd(first, srcStride, n, ky, pairs + (long)y * coeffs.Stride, drow, rowBytes);
                 for (; x < rowBytes; x++)
                 {
                     int acc = Half;
@@ -275,28 +360,10 @@ internal static unsafe class ResampleKernels
     }
 
     /// <summary>Vectorised part of one vertical output row; returns how many bytes it wrote.</summary>
-    private static int VerticalRowSimd(byte* first, int srcStride, int n, int* ky, byte* drow, int rowBytes)
+    private static int VerticalRowSimd(byte* first, int srcStride, int n, int* ky, int* pairs, byte* drow, int rowBytes)
     {
-        int x = 0;
+        int x = VerticalRowPairsSimd(first, srcStride, n, pairs, drow, rowBytes);
         Vector256<int> half = Vector256.Create(Half);
-        for (; x + 32 <= rowBytes; x += 32)
-        {
-            Vector256<int> a0 = half, a1 = half, a2 = half, a3 = half;
-            byte* p = first + x;
-            for (int j = 0; j < n; j++)
-            {
-                Vector256<int> kj = Vector256.Create(ky[j]);
-                a0 = Avx2.Add(a0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p), kj));
-                a1 = Avx2.Add(a1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p + 8), kj));
-                a2 = Avx2.Add(a2, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p + 16), kj));
-                a3 = Avx2.Add(a3, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p + 24), kj));
-                p += srcStride;
-            }
-
-            Sse2.Store(drow + x, Narrow(a0, a1));
-            Sse2.Store(drow + x + 16, Narrow(a2, a3));
-        }
-
         for (; x + 16 <= rowBytes; x += 16)
         {
             Vector256<int> a0 = half, a1 = half;
@@ -314,6 +381,60 @@ internal static unsafe class ResampleKernels
 
         return x;
     }
+
+    /// <summary>
+    /// 32 output bytes at a time, two taps per step: the bytes of rows j and j + 1 are interleaved as 16-bit pairs and
+    /// multiplied by the packed low and high weight pairs of <see cref="AxisCoefficients.Pairs"/> with pmaddwd (exact,
+    /// as in the horizontal pass). With an odd tap count the last step pairs row n − 1 with itself under a zero weight,
+    /// so no row past the window is read. Returns how many bytes it wrote (a multiple of 32).
+    /// </summary>
+    private static int VerticalRowPairsSimd(byte* first, int srcStride, int n, int* pairs, byte* drow, int rowBytes)
+    {
+        int x = 0;
+        Vector256<int> half = Vector256.Create(Half);
+        int npairs = (n + 1) >> 1;
+        for (; x + 32 <= rowBytes; x += 32)
+        {
+            Vector256<int> l0 = half, l1 = half, l2 = half, l3 = half;
+            Vector256<int> h0 = Vector256<int>.Zero, h1 = Vector256<int>.Zero, h2 = Vector256<int>.Zero, h3 = Vector256<int>.Zero;
+            byte* p = first + x;
+            int* w = pairs;
+            for (int m = 0; m < npairs; m++)
+            {
+                byte* q = 2 * m + 1 < n ? p + srcStride : p;
+                Vector256<short> wl = Vector256.Create(w[0]).AsInt16(), wh = Vector256.Create(w[1]).AsInt16();
+                Vector256<short> a0 = Avx2.ConvertToVector256Int16(p), b0 = Avx2.ConvertToVector256Int16(q);
+                Vector256<short> a1 = Avx2.ConvertToVector256Int16(p + 16), b1 = Avx2.ConvertToVector256Int16(q + 16);
+                // Per lane, UnpackLow holds bytes 0–3 (8–11) and UnpackHigh bytes 4–7 (12–15) as (row j, row j + 1) pairs.
+                Vector256<short> u0 = Avx2.UnpackLow(a0, b0), v0 = Avx2.UnpackHigh(a0, b0);
+                Vector256<short> u1 = Avx2.UnpackLow(a1, b1), v1 = Avx2.UnpackHigh(a1, b1);
+                l0 = MulAdd(l0, u0, wl);
+                h0 = MulAdd(h0, u0, wh);
+                l1 = MulAdd(l1, v0, wl);
+                h1 = MulAdd(h1, v0, wh);
+                l2 = MulAdd(l2, u1, wl);
+                h2 = MulAdd(h2, u1, wh);
+                l3 = MulAdd(l3, v1, wl);
+                h3 = MulAdd(h3, v1, wh);
+                p += 2L * srcStride;
+                w += 2;
+            }
+
+            // packs(u, v) restores byte order within each lane; packus then interleaves the two 16-byte halves by
+            // lane, which vpermq undoes.
+            Vector256<short> s0 = Avx2.PackSignedSaturate(Combine(l0, h0), Combine(l1, h1));
+            Vector256<short> s1 = Avx2.PackSignedSaturate(Combine(l2, h2), Combine(l3, h3));
+            Vector256<byte> bytes = Avx2.PackUnsignedSaturate(s0, s1);
+            Avx.Store(drow + x, Avx2.Permute4x64(bytes.AsUInt64(), 0b_11_01_10_00).AsByte());
+        }
+
+        return x;
+    }
+
+    /// <summary>(High sums · 2^15 + Low sums) » PrecisionBits, lane by lane (the rounding half is already in Low).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Combine(Vector256<int> lo, Vector256<int> hi) =>
+        Avx2.ShiftRightArithmetic(Avx2.Add(Avx2.ShiftLeftLogical(hi, 15), lo), AxisCoefficients.PrecisionBits);
 
     /// <summary>Shifts 16 accumulators down by the precision and clips them to bytes, in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -25,7 +25,7 @@ public sealed class ResizeWorkspace
 
     private static long TableBytes(AxisCoefficients c) =>
         4L * c.Bounds.LongLength + 4L * c.Fixed.LongLength + 2L * c.Low.LongLength + 2L * c.High.LongLength
-        + 4L * c.Expanded.LongLength;
+        + 4L * c.Pairs.LongLength;
 
     /// <summary>The intermediate image buffer, at least <paramref name="length"/> bytes (plus SIMD store slack).</summary>
     internal Span<byte> Intermediate(long length)
