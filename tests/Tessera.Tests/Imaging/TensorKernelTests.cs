@@ -186,6 +186,8 @@ public class TensorKernelTests
     [InlineData(56, 84, 14, 2, 2)]
     [InlineData(364, 56, 14, 2, 2)] // 26 patches per row: crosses the 18-patch chunk boundary
     [InlineData(64, 32, 16, 2, 2)]
+    [InlineData(24, 16, 8, 1, 1)] // shortest patch row of the direct float32 kernel
+    [InlineData(60, 40, 10, 2, 3)] // its overlapping tail vector, three temporal copies
     [InlineData(15, 9, 3, 1, 1)]
     [InlineData(30, 45, 5, 3, 3)]
     [InlineData(600, 300, 300, 1, 1)] // patch wider than a chunk

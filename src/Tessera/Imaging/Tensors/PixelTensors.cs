@@ -258,6 +258,16 @@ public static unsafe class PixelTensors
         CheckDestination(destination.Length, (long)GetQwenPatchBufferLength(width, height, patchSize, mergeSize, temporalPatchSize) * size, nameof(destination), size);
 
         bool simd = NormalizeKernels.UseSimd;
+        if (simd && type == TensorElementType.Float32 && NormalizeKernels.CanRunQwenPatchesFloat32(patchSize))
+        {
+            fixed (byte* src = rgb24)
+            fixed (byte* dst = destination)
+            {
+                NormalizeKernels.QwenPatchesFloat32(src, src + rgb24.Length, width, height, patchSize, mergeSize, temporalPatchSize,
+                    table, (float*)dst, columns);
+            }
+            return;
+        }
         int p = patchSize, m = mergeSize, tp = temporalPatchSize;
         int gw = width / p, gh = height / p, blocksPerRow = gw / m;
         // A strip is the p source rows of one patch row, normalised a chunk of whole patches at a time into planes;
