@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tessera.Planning;
@@ -93,6 +92,4 @@ internal readonly struct ConfigReader
         }
         throw PlanException.Config($"{_strategy}: config '{key}' must be an integer, got {node.ToJsonString()}.");
     }
-
-    public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
