@@ -98,13 +98,12 @@ internal static class VideoConformance
         var images = Grids(input["image_grid_thw"], "image_grid_thw");
         var videos = Grids(input["video_grid_thw"], "video_grid_thw");
         var seconds = Doubles(input["second_per_grid_ts"], "second_per_grid_ts");
-        var t = new int[ids.Length];
-        var h = new int[ids.Length];
-        var w = new int[ids.Length];
-        int delta = QwenRope.GetRopeIndex(ids, images, videos, seconds, options, t, h, w);
+        var positions = new long[QwenRope.PositionsLength(ids.Length)];
+        long delta = QwenRope.GetRopeIndex(ids, images, videos, seconds, options, positions);
+        var rows = positions.AsSpan();
         return new JsonObject
         {
-            ["position_ids"] = new JsonArray(IntArray(t), IntArray(h), IntArray(w)),
+            ["position_ids"] = new JsonArray(Row(rows, 0, ids.Length), Row(rows, 1, ids.Length), Row(rows, 2, ids.Length)),
             ["rope_deltas"] = delta,
         };
     }
@@ -125,10 +124,11 @@ internal static class VideoConformance
         return array;
     }
 
-    private static JsonArray IntArray(int[] values)
+    /// <summary>Row <paramref name="row"/> of a [3, length] position block.</summary>
+    private static JsonArray Row(ReadOnlySpan<long> positions, int row, int length)
     {
         var array = new JsonArray();
-        foreach (int v in values) array.Add(v);
+        foreach (long v in positions.Slice(row * length, length)) array.Add(v);
         return array;
     }
 

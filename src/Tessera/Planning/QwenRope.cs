@@ -68,6 +68,13 @@ public readonly struct QwenRopeOptions
         VisionStartTokenId = visionStartTokenId;
     }
 
+    /// <summary>Qwen2-VL as released (transformers of its release: <see cref="QwenRopeVariant.Qwen2VL"/>, merge 2).</summary>
+    public static QwenRopeOptions Qwen2VL => new(QwenRopeVariant.Qwen2VL);
+
+    /// <summary>Qwen2.5-VL as released (<see cref="QwenRopeVariant.Qwen25VL"/>: float32 temporal product, tokens_per_second 2,
+    /// merge 2).</summary>
+    public static QwenRopeOptions Qwen25VL => new(QwenRopeVariant.Qwen25VL);
+
     /// <summary>Which upstream version.</summary>
     public QwenRopeVariant Variant { get; }
 
@@ -95,20 +102,26 @@ public readonly struct QwenRopeOptions
 public static class QwenRope
 {
     /// <summary>
-    /// Fills <paramref name="t"/>, <paramref name="h"/>, <paramref name="w"/> (each at least <c>inputIds.Length</c> long)
-    /// and returns <c>rope_deltas = max(position) + 1 - L</c>. Empty <paramref name="imageGrids"/> and
-    /// <paramref name="videoGrids"/> mean text only (positions <c>0 .. L-1</c>). Empty <paramref name="secondPerGridTs"/>
-    /// means upstream's <c>None</c> (1.0 per temporal group).
+    /// Fills <paramref name="positions"/> with the position ids of one sequence, laid out as upstream's
+    /// <c>position_ids[:, 0, :]</c>: shape [3, L] row-major (temporal row, then height, then width; L =
+    /// <c>inputIds.Length</c>), and returns <c>rope_deltas = max(position) + 1 - L</c>. Empty <paramref name="imageGrids"/>
+    /// and <paramref name="videoGrids"/> mean text only (positions <c>0 .. L-1</c>). Empty <paramref name="secondPerGridTs"/>
+    /// means upstream's <c>None</c> (1.0 per temporal group). The span needs <c>3 · L</c> elements
+    /// (<see cref="PositionsLength"/>); nothing is allocated.
     /// </summary>
     /// <exception cref="PlanException">The ids reference more images or videos than grids are given, a block's pads do not
-    /// match its grid (unified variants), a grid not divisible by the merge size, or positions beyond 32 bits.</exception>
-    public static int GetRopeIndex(ReadOnlySpan<int> inputIds, ReadOnlySpan<GridThw> imageGrids, ReadOnlySpan<GridThw> videoGrids,
-        ReadOnlySpan<double> secondPerGridTs, in QwenRopeOptions options, Span<int> t, Span<int> h, Span<int> w)
+    /// match its grid (unified variants), or a grid not divisible by the merge size.</exception>
+    /// <exception cref="ArgumentException"><paramref name="positions"/> is shorter than <c>3 · L</c>.</exception>
+    public static long GetRopeIndex(ReadOnlySpan<int> inputIds, ReadOnlySpan<GridThw> imageGrids, ReadOnlySpan<GridThw> videoGrids,
+        ReadOnlySpan<double> secondPerGridTs, in QwenRopeOptions options, Span<long> positions)
     {
         int length = inputIds.Length;
-        if (t.Length < length || h.Length < length || w.Length < length)
-            throw new ArgumentException($"Each position row needs {length} elements (the sequence length).");
+        if (positions.Length < PositionsLength(length))
+            throw new ArgumentException($"The positions need 3 × {length} elements (three rows of the sequence length); got {positions.Length}.", nameof(positions));
         if (options.SpatialMergeSize < 1) throw PlanException.Config($"spatial_merge_size must be at least 1, got {options.SpatialMergeSize}.");
+        var t = positions.Slice(0, length);
+        var h = positions.Slice(length, length);
+        var w = positions.Slice(2 * length, length);
         if (imageGrids.IsEmpty && videoGrids.IsEmpty)
         {
             for (int i = 0; i < length; i++) t[i] = h[i] = w[i] = i;
@@ -117,13 +130,21 @@ public static class QwenRope
         bool unified = options.Variant is QwenRopeVariant.Qwen2VLUnified or QwenRopeVariant.Qwen25VLUnified;
         long max = unified ? FillUnified(inputIds, imageGrids, videoGrids, secondPerGridTs, options, t, h, w)
             : FillClassic(inputIds, imageGrids, videoGrids, secondPerGridTs, options, t, h, w);
-        return ToInt(max + 1 - length);
+        return max + 1 - length;
+    }
+
+    /// <summary>Elements <see cref="GetRopeIndex"/> writes for a sequence of <paramref name="sequenceLength"/> tokens: 3 rows.</summary>
+    public static int PositionsLength(int sequenceLength)
+    {
+        if (sequenceLength < 0 || sequenceLength > int.MaxValue / 3)
+            throw new ArgumentOutOfRangeException(nameof(sequenceLength), sequenceLength, "A sequence of 0 .. 715,827,882 tokens is supported.");
+        return 3 * sequenceLength;
     }
 
     /// <summary>The classic loop: blocks announced by <c>&lt;|vision_start|&gt;</c> followed by a pad; the next position after
     /// a block is the largest position so far + 1.</summary>
     private static long FillClassic(ReadOnlySpan<int> ids, ReadOnlySpan<GridThw> imageGrids, ReadOnlySpan<GridThw> videoGrids,
-        ReadOnlySpan<double> seconds, in QwenRopeOptions options, Span<int> t, Span<int> h, Span<int> w)
+        ReadOnlySpan<double> seconds, in QwenRopeOptions options, Span<long> t, Span<long> h, Span<long> w)
     {
         int length = ids.Length;
         int images = 0, videos = 0;
@@ -184,7 +205,7 @@ public static class QwenRope
     /// <summary>transformers main: runs of equal token type (text, image pad, video pad); each pad run takes the next grid of
     /// its kind, text continues at the block start + <c>max(h, w) / merge</c>.</summary>
     private static long FillUnified(ReadOnlySpan<int> ids, ReadOnlySpan<GridThw> imageGrids, ReadOnlySpan<GridThw> videoGrids,
-        ReadOnlySpan<double> seconds, in QwenRopeOptions options, Span<int> t, Span<int> h, Span<int> w)
+        ReadOnlySpan<double> seconds, in QwenRopeOptions options, Span<long> t, Span<long> h, Span<long> w)
     {
         int length = ids.Length, imageIndex = 0, videoIndex = 0, written = 0;
         long current = 0, max = -1;
@@ -217,19 +238,18 @@ public static class QwenRope
     private static int TypeOf(int id, in QwenRopeOptions options) =>
         id == options.ImageTokenId ? 1 : id == options.VideoTokenId ? 2 : 0;
 
-    private static void WriteText(Span<int> t, Span<int> h, Span<int> w, ref int written, long first, int count, int length)
+    private static void WriteText(Span<long> t, Span<long> h, Span<long> w, ref int written, long first, int count, int length)
     {
         if (count > length - written) throw PlanException.Config("the vision blocks run past the end of the sequence (grids and pads disagree).");
         for (int k = 0; k < count; k++)
         {
-            int p = ToInt(first + k);
-            t[written] = h[written] = w[written] = p;
+            t[written] = h[written] = w[written] = first + k;
             written++;
         }
     }
 
     /// <summary>Writes one block's positions in t-major, h, w order; returns its largest position.</summary>
-    private static long WriteBlock(Span<int> t, Span<int> h, Span<int> w, ref int written, long start, GridThw grid, bool isVideo,
+    private static long WriteBlock(Span<long> t, Span<long> h, Span<long> w, ref int written, long start, GridThw grid, bool isVideo,
         double? second, in QwenRopeOptions options, int length)
     {
         int merge = options.SpatialMergeSize;
@@ -241,15 +261,15 @@ public static class QwenRope
         for (int a = 0; a < grid.T; a++)
         {
             long ta = start + TemporalIndex(a, isVideo, second, options);
-            int rowT = ToInt(ta);
+            long rowT = ta;
             for (int b = 0; b < gh; b++)
             {
-                int rowH = ToInt(start + b);
+                long rowH = start + b;
                 for (int c = 0; c < gw; c++)
                 {
                     t[written] = rowT;
                     h[written] = rowH;
-                    w[written] = ToInt(start + c);
+                    w[written] = start + c;
                     written++;
                 }
             }

@@ -146,13 +146,12 @@ public class VideoTrapTests
         Assert.Equal((2L, 1L, 391L), (c.NFrames, c.GridT, c.Tokens));
     }
 
-    private static (int[] T, int[] H, int[] W, int Delta) Rope(int[] ids, GridThw[] images, GridThw[] videos, double[] seconds, QwenRopeOptions options)
+    private static (long[] T, long[] H, long[] W, long Delta) Rope(int[] ids, GridThw[] images, GridThw[] videos, double[] seconds, QwenRopeOptions options)
     {
-        var t = new int[ids.Length];
-        var h = new int[ids.Length];
-        var w = new int[ids.Length];
-        int delta = QwenRope.GetRopeIndex(ids, images, videos, seconds, options, t, h, w);
-        return (t, h, w, delta);
+        var positions = new long[QwenRope.PositionsLength(ids.Length)];
+        long delta = QwenRope.GetRopeIndex(ids, images, videos, seconds, options, positions);
+        int n = ids.Length;
+        return (positions[..n], positions[n..(2 * n)], positions[(2 * n)..], delta);
     }
 
     private static int[] Ids(params (int Id, int Count)[] runs) => runs.SelectMany(r => Enumerable.Repeat(r.Id, r.Count)).ToArray();
@@ -166,10 +165,10 @@ public class VideoTrapTests
         var ids = Ids((Text, 1), (Vs, 1), (Video, 16), (Ve, 1), (Text, 1));
         var videos = new[] { new GridThw(4, 4, 4) };
         var fl = Rope(ids, Array.Empty<GridThw>(), videos, new[] { 0.5 }, Qwen25);
-        Assert.Equal(new[] { 2, 3, 4, 5 }, Enumerable.Range(0, 4).Select(g => fl.T[2 + 4 * g]));
+        Assert.Equal(new[] { 2L, 3, 4, 5 }, Enumerable.Range(0, 4).Select(g => fl.T[2 + 4 * g]));
         Assert.Equal(-12, fl.Delta);
         var cast = Rope(ids, Array.Empty<GridThw>(), videos, new[] { 0.5 }, new QwenRopeOptions(QwenRopeVariant.Qwen25VLIntCast, tokensPerSecond: 2));
-        Assert.Equal(new[] { 2, 2, 2, 2 }, Enumerable.Range(0, 4).Select(g => cast.T[2 + 4 * g]));
+        Assert.Equal(new[] { 2L, 2, 2, 2 }, Enumerable.Range(0, 4).Select(g => cast.T[2 + 4 * g]));
         Assert.Equal(-14, cast.Delta);
     }
 
@@ -204,9 +203,9 @@ public class VideoTrapTests
     {
         var ids = Ids((Text, 3), (Vs, 1), (Image, 6), (Ve, 1), (Text, 1));
         var r = Rope(ids, new[] { new GridThw(1, 4, 6) }, Array.Empty<GridThw>(), Array.Empty<double>(), new QwenRopeOptions(QwenRopeVariant.Qwen2VL));
-        Assert.Equal(new[] { 0, 1, 2, 3, 4, 4, 4, 4, 4, 4, 7, 8 }, r.T);
-        Assert.Equal(new[] { 0, 1, 2, 3, 4, 4, 4, 5, 5, 5, 7, 8 }, r.H);
-        Assert.Equal(new[] { 0, 1, 2, 3, 4, 5, 6, 4, 5, 6, 7, 8 }, r.W);
+        Assert.Equal(new[] { 0L, 1, 2, 3, 4, 4, 4, 4, 4, 4, 7, 8 }, r.T);
+        Assert.Equal(new[] { 0L, 1, 2, 3, 4, 4, 4, 5, 5, 5, 7, 8 }, r.H);
+        Assert.Equal(new[] { 0L, 1, 2, 3, 4, 5, 6, 4, 5, 6, 7, 8 }, r.W);
         Assert.Equal(-3, r.Delta);
     }
 
@@ -230,15 +229,13 @@ public class VideoTrapTests
         var ids = Ids((Text, 5), (Vs, 1), (Video, 64), (Ve, 1), (Text, 3));
         var videos = new[] { new GridThw(4, 8, 8) };
         var seconds = new[] { 1.0 };
-        var t = new int[ids.Length];
-        var h = new int[ids.Length];
-        var w = new int[ids.Length];
+        var positions = new long[QwenRope.PositionsLength(ids.Length)];
         var frames = new long[768];
         var plan = QwenVideo.Plan(36_000, 30, 1920, 1080, default);
-        QwenRope.GetRopeIndex(ids, Array.Empty<GridThw>(), videos, seconds, Qwen25, t, h, w);
+        QwenRope.GetRopeIndex(ids, Array.Empty<GridThw>(), videos, seconds, Qwen25, positions);
         QwenVideo.WriteFrameIndices(plan, frames);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        QwenRope.GetRopeIndex(ids, Array.Empty<GridThw>(), videos, seconds, Qwen25, t, h, w);
+        QwenRope.GetRopeIndex(ids, Array.Empty<GridThw>(), videos, seconds, Qwen25, positions);
         QwenVideo.WriteFrameIndices(plan, frames);
         QwenVideo.Plan(36_000, 30, 1920, 1080, default);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
