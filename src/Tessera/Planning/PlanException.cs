@@ -13,6 +13,8 @@ public enum PlanError
     InvalidConfiguration,
     /// <summary>The plan's sizes would not fit the integer types the reference uses.</summary>
     Overflow,
+    /// <summary>A request cannot fit its context window even at the smallest plan its strategy allows.</summary>
+    BudgetExceeded,
 }
 
 /// <summary>The typed error planners throw; <see cref="Error"/> says which rule was broken.</summary>

@@ -58,7 +58,7 @@ public readonly struct QwenRopeOptions
 {
     /// <summary>Creates options; the defaults are the released Qwen2-VL / Qwen2.5-VL configuration (tokens_per_second 2).</summary>
     public QwenRopeOptions(QwenRopeVariant variant, int spatialMergeSize = 2, int tokensPerSecond = 2, int imageTokenId = 151655,
-        int videoTokenId = 151656, int visionStartTokenId = 151652)
+        int videoTokenId = 151656, int visionStartTokenId = 151652, int visionEndTokenId = 151653)
     {
         Variant = variant;
         SpatialMergeSize = spatialMergeSize;
@@ -66,6 +66,7 @@ public readonly struct QwenRopeOptions
         ImageTokenId = imageTokenId;
         VideoTokenId = videoTokenId;
         VisionStartTokenId = visionStartTokenId;
+        VisionEndTokenId = visionEndTokenId;
     }
 
     /// <summary>Qwen2-VL as released (transformers of its release: <see cref="QwenRopeVariant.Qwen2VL"/>, merge 2).</summary>
@@ -92,6 +93,9 @@ public readonly struct QwenRopeOptions
 
     /// <summary><c>&lt;|vision_start|&gt;</c>.</summary>
     public int VisionStartTokenId { get; }
+
+    /// <summary><c>&lt;|vision_end|&gt;</c> (only <see cref="QwenRope.WriteBlockIds"/> writes it; position ids treat it as text).</summary>
+    public int VisionEndTokenId { get; }
 }
 
 /// <summary>
@@ -139,6 +143,23 @@ public static class QwenRope
         if (sequenceLength < 0 || sequenceLength > int.MaxValue / 3)
             throw new ArgumentOutOfRangeException(nameof(sequenceLength), sequenceLength, "A sequence of 0 .. 715,827,882 tokens is supported.");
         return 3 * sequenceLength;
+    }
+
+    /// <summary>
+    /// Writes the token ids of one planned vision block — <c>&lt;|vision_start|&gt;</c>, the item's pads
+    /// (<c>&lt;|image_pad|&gt;</c> or <c>&lt;|video_pad|&gt;</c>), <c>&lt;|vision_end|&gt;</c> — what the processor expands
+    /// one placeholder into. Returns <see cref="QwenItemPlan.Positions"/>, the count written.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than the block.</exception>
+    public static int WriteBlockIds(in QwenItemPlan item, in QwenRopeOptions options, Span<int> destination)
+    {
+        if (item.Positions > destination.Length)
+            throw new ArgumentException($"The destination holds {destination.Length} ids; the block needs {item.Positions}.", nameof(destination));
+        int count = (int)item.Positions;
+        destination[0] = options.VisionStartTokenId;
+        destination.Slice(1, count - 2).Fill(item.Kind == QwenMediaKind.Video ? options.VideoTokenId : options.ImageTokenId);
+        destination[count - 1] = options.VisionEndTokenId;
+        return count;
     }
 
     /// <summary>The classic loop: blocks announced by <c>&lt;|vision_start|&gt;</c> followed by a pad; the next position after

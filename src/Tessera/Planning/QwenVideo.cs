@@ -171,6 +171,12 @@ public static class QwenVideo
     private const int PatchSize = 14;
     private const int MergeSize = 2;
     private const long VideoMinPixels = 128L * 28 * 28;
+
+    /// <summary>qwen-vl-utils <c>VIDEO_MIN_PIXELS</c>: the per-frame lower bound when the element gives none.</summary>
+    internal const long DefaultMinPixels = VideoMinPixels;
+
+    /// <summary>qwen-vl-utils <c>FPS_MAX_FRAMES</c>: <c>max_frames</c> defaults to <c>min(768, total)</c>.</summary>
+    internal const long DefaultMaxFrames = 768;
     private const long VideoMaxPixels = 768L * 28 * 28;
 
     /// <summary>
@@ -231,7 +237,7 @@ public static class QwenVideo
             if (!(videoFps > 0)) throw PlanException.Config($"video_fps must be positive, got {videoFps}.");
             double fps = request.Fps ?? 2.0;
             double minFrames = Math.Ceiling((request.MinFrames ?? 4) / (double)FrameFactor) * FrameFactor;
-            double maxFrames = Math.Floor((request.MaxFrames ?? Math.Min(768, totalFrames)) / (double)FrameFactor) * FrameFactor;
+            double maxFrames = Math.Floor((request.MaxFrames ?? Math.Min(DefaultMaxFrames, totalFrames)) / (double)FrameFactor) * FrameFactor;
             n = totalFrames / videoFps * fps;
             n = Math.Min(Math.Max(n, minFrames), maxFrames);
             n = rule == QwenVideoRule.QwenVlUtils

@@ -1,0 +1,250 @@
+using System;
+using System.Linq;
+using FsCheck;
+using FsCheck.Fluent;
+using Tessera.Planning;
+using Xunit;
+
+namespace Tessera.Tests.Planning;
+
+/// <summary>
+/// Whole-request planning: item plans are the strategies' own plans, fitting never exceeds the declared budget and finds
+/// the largest cap that fits, and the M-RoPE ids of a planned request behave as §1.7 states.
+/// </summary>
+public class QwenRequestTests
+{
+    private static readonly Config Runs = Config.QuickThrowOnFailure.WithMaxTest(250);
+
+    private static Gen<QwenMediaItem> ImageGen =>
+        from w in Gen.Choose(28, 6000)
+        from h in Gen.Choose(Math.Max(28, w / 150), Math.Min(6000, w * 150)) // within the 200:1 aspect upstream accepts
+        select QwenMediaItem.Image(w, h);
+
+    private static Gen<QwenMediaItem> VideoGen =>
+        from w in Gen.Choose(64, 3840)
+        from h in Gen.Choose(64, 2160)
+        from frames in Gen.Choose(16, 4000) // nframes 16 needs 16 frames (upstream rejects fewer)
+        from fps in Gen.Elements(24.0, 25.0, 29.97, 30.0, 60.0)
+        from request in Gen.Elements(default(QwenVideoRequest), new QwenVideoRequest(fps: 1.0), new QwenVideoRequest(nFrames: 16),
+            new QwenVideoRequest(maxPixels: 200_000))
+        select QwenMediaItem.Video(w, h, frames, fps, request);
+
+    private static Gen<QwenMediaItem[]> ItemsGen =>
+        Gen.Choose(1, 5).SelectMany(n => Gen.ArrayOf(Gen.Frequency((3, ImageGen), (1, VideoGen)), n));
+
+    private static Gen<QwenRequestOptions> OptionsGen =>
+        from context in Gen.OneOf(Gen.Choose(200, 4000), Gen.Choose(4000, 40_000), Gen.Choose(40_000, 200_000))
+        from text in Gen.Choose(0, 150)
+        from reserved in Gen.Choose(0, 50)
+        from order in Gen.Elements(QwenFitOrder.ResolutionFirst, QwenFitOrder.FramesFirst)
+        select new QwenRequestOptions(context, text, reserved, QwenVisionOptions.Checkpoint, QwenVideoRule.QwenVlUtils, order);
+
+    [Fact]
+    public void Item_plans_are_the_strategies_own_plans_and_counts()
+    {
+        Prop.ForAll(ItemsGen.ToArbitrary(), items =>
+        {
+            var options = new QwenRequestOptions(32_768);
+            var plans = new QwenItemPlan[items.Length];
+            var request = QwenRequest.Plan(items, options, plans);
+            long sum = 0;
+            for (int i = 0; i < items.Length; i++)
+            {
+                var item = items[i];
+                long expected;
+                if (item.Kind == QwenMediaKind.Image)
+                {
+                    var direct = QwenNativeResolution.Plan(item.Width, item.Height, options.Image);
+                    expected = QwenNativeResolution.CountTokens(direct);
+                    Assert.Equal((direct.ResizedWidth, direct.ResizedHeight, direct.GridH, direct.GridW), (plans[i].ResizedWidth, plans[i].ResizedHeight, (long)plans[i].Grid.H, (long)plans[i].Grid.W));
+                }
+                else
+                {
+                    var direct = QwenVideo.Plan(item.TotalFrames, item.VideoFps, item.Width, item.Height, item.VideoRequest);
+                    expected = QwenVideo.CountTokens(direct);
+                    Assert.Equal((direct.NFrames, direct.GridT, direct.GridH, direct.GridW), (plans[i].Frames, (long)plans[i].Grid.T, (long)plans[i].Grid.H, (long)plans[i].Grid.W));
+                }
+                Assert.Equal(expected, plans[i].Positions);
+                Assert.Equal(plans[i].Tokens + 2, plans[i].Positions);
+                sum += expected;
+            }
+            Assert.Equal(sum, request.VisionTokens);
+            Assert.Equal(request.TotalTokens + request.ReservedTokens <= request.ContextLength, request.Fits);
+        }).Check(Runs);
+    }
+
+    [Fact]
+    public void Fitting_never_exceeds_the_budget_and_fails_only_when_the_smallest_plan_is_over_it()
+    {
+        var gen = from items in ItemsGen from options in OptionsGen select (items, options);
+        Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var (items, options) = t;
+            var plans = new QwenItemPlan[items.Length];
+            var asGiven = QwenRequest.Plan(items, options, plans);
+            QwenRequestPlan fitted;
+            try
+            {
+                fitted = QwenRequest.Fit(items, options, plans);
+            }
+            catch (PlanException e) when (e.Error == PlanError.BudgetExceeded)
+            {
+                Assert.False(asGiven.Fits);
+                long floor = Math.Min(options.Image.MinPixels, items.Min(i => i.Kind == QwenMediaKind.Image ? options.Image.MinPixels : 128L * 28 * 28));
+                Assert.False(QwenRequest.Plan(items, options, new QwenRequestCaps(floor, 2), plans).Fits);
+                return;
+            }
+            Assert.True(fitted.Fits);
+            Assert.True(fitted.TotalTokens + options.ReservedTokens <= options.ContextLength);
+            if (asGiven.Fits) Assert.Equal(QwenRequestCaps.None, fitted.Caps);
+            // The plan written is the plan of the caps reported.
+            var again = new QwenItemPlan[items.Length];
+            Assert.Equal(fitted.VisionTokens, QwenRequest.Plan(items, options, fitted.Caps, again).VisionTokens);
+        }).Check(Runs);
+    }
+
+    [Fact]
+    public void Resolution_first_finds_the_largest_pixel_cap_that_fits()
+    {
+        var gen = from items in ItemsGen from options in OptionsGen select (items, options);
+        Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var (items, o) = t;
+            var options = new QwenRequestOptions(o.ContextLength, o.TextTokens, o.ReservedTokens, o.Image, o.VideoRule, QwenFitOrder.ResolutionFirst);
+            var plans = new QwenItemPlan[items.Length];
+            QwenRequestPlan fitted;
+            try { fitted = QwenRequest.Fit(items, options, plans); }
+            catch (PlanException e) when (e.Error == PlanError.BudgetExceeded) { return; }
+            if (fitted.Caps.MaxPixels is long cap && fitted.Caps.MaxFrames is null)
+                Assert.False(QwenRequest.Plan(items, options, new QwenRequestCaps(cap + 1), plans).Fits);
+        }).Check(Runs);
+    }
+
+    [Fact]
+    public void Lowering_the_pixel_cap_never_adds_tokens()
+    {
+        var gen = from items in ItemsGen from a in Gen.Choose(3136, 3_000_000) from b in Gen.Choose(3136, 3_000_000) select (items, Math.Min(a, b), Math.Max(a, b));
+        Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var (items, low, high) = t;
+            var options = new QwenRequestOptions(1_000_000);
+            var plans = new QwenItemPlan[items.Length];
+            long atHigh = QwenRequest.Plan(items, options, new QwenRequestCaps(high), plans).VisionTokens;
+            long atLow = QwenRequest.Plan(items, options, new QwenRequestCaps(low), plans).VisionTokens;
+            Assert.True(atLow <= atHigh, $"cap {low}: {atLow} tokens > cap {high}: {atHigh}");
+        }).Check(Runs);
+    }
+
+    [Fact]
+    public void A_request_that_fits_is_planned_as_given()
+    {
+        var items = new[] { QwenMediaItem.Image(640, 480), QwenMediaItem.Video(1280, 720, 300, 30) };
+        var plans = new QwenItemPlan[2];
+        var plan = QwenRequest.Fit(items, new QwenRequestOptions(32_768, textTokens: 40), plans);
+        Assert.True(plan.Fits);
+        Assert.Equal(QwenRequestCaps.None, plan.Caps);
+    }
+
+    [Fact]
+    public void Frames_first_keeps_the_resolution_and_samples_fewer_frames()
+    {
+        // 60 s at 30 fps sampled at 2 fps: 120 frames. A budget a quarter of its size needs fewer frames or fewer pixels.
+        var items = new[] { QwenMediaItem.Video(1280, 720, 1800, 30) };
+        var plans = new QwenItemPlan[1];
+        var full = QwenRequest.Plan(items, new QwenRequestOptions(1_000_000), plans);
+        var fullFrame = plans[0];
+        long context = full.VisionTokens / 4;
+        var framesFirst = QwenRequest.Fit(items, new QwenRequestOptions(context, order: QwenFitOrder.FramesFirst), plans);
+        Assert.True(framesFirst.Fits);
+        Assert.NotNull(framesFirst.Caps.MaxFrames);
+        Assert.True(plans[0].Frames < fullFrame.Frames);
+        Assert.True(plans[0].ResizedWidth * plans[0].ResizedHeight >= fullFrame.ResizedWidth * fullFrame.ResizedHeight);
+        var resolutionFirst = QwenRequest.Fit(items, new QwenRequestOptions(context), plans);
+        Assert.True(resolutionFirst.Fits);
+        Assert.Null(resolutionFirst.Caps.MaxFrames);
+        Assert.Equal(fullFrame.Frames, plans[0].Frames);
+    }
+
+    [Fact]
+    public void Impossible_requests_and_bad_arguments_are_typed_errors()
+    {
+        var items = new[] { QwenMediaItem.Image(4000, 3000), QwenMediaItem.Image(4000, 3000) };
+        var plans = new QwenItemPlan[2];
+        var e = Assert.Throws<PlanException>(() => QwenRequest.Fit(items, new QwenRequestOptions(5), plans)); // at min_pixels each image is 28×28: 1 pad + 2 markers
+        Assert.Equal(PlanError.BudgetExceeded, e.Error);
+        Assert.Throws<ArgumentException>(() => QwenRequest.Plan(items, new QwenRequestOptions(32_768), new QwenItemPlan[1]));
+        Assert.Equal(PlanError.InvalidConfiguration, Assert.Throws<PlanException>(() => QwenRequest.Plan(items, new QwenRequestOptions(0), plans)).Error);
+        Assert.Equal(PlanError.InvalidConfiguration, Assert.Throws<PlanException>(() => QwenRequest.Plan(items, new QwenRequestOptions(100, textTokens: -1), plans)).Error);
+        Assert.Equal(PlanError.InvalidConfiguration, Assert.Throws<PlanException>(() => QwenRequest.Plan(items, new QwenRequestOptions(100), new QwenRequestCaps(maxFrames: 1), plans)).Error);
+        Assert.Equal(PlanError.InvalidSize, Assert.Throws<PlanException>(() => QwenRequest.Plan(new[] { QwenMediaItem.Image(0, 10) }, new QwenRequestOptions(100), plans)).Error);
+        Assert.Throws<PlanException>(() => QwenRequest.Plan(new[] { QwenMediaItem.Video(640, 480, 1, 30) }, new QwenRequestOptions(100), plans));
+    }
+
+    [Fact]
+    public void Fitting_allocates_nothing()
+    {
+        var items = new[] { QwenMediaItem.Image(4000, 3000), QwenMediaItem.Video(1920, 1080, 9000, 30), QwenMediaItem.Image(800, 600) };
+        var plans = new QwenItemPlan[3];
+        var options = new QwenRequestOptions(8192, textTokens: 300, reservedTokens: 512);
+        QwenRequest.Fit(items, options, plans);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var plan = QwenRequest.Fit(items, options, plans);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(plan.Fits);
+    }
+
+    [Fact]
+    public void Position_ids_of_a_fitted_request_are_monotone_in_text_runs_and_stay_within_the_sequence()
+    {
+        var gen = from items in ItemsGen
+                  from texts in Gen.ArrayOf(Gen.Choose(0, 40), 6)
+                  from variant in Gen.Elements(Enum.GetValues<QwenRopeVariant>())
+                  select (items, texts, variant);
+        Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var (items, texts, variant) = t;
+            var options = new QwenRequestOptions(16_384, textTokens: texts.Take(items.Length + 1).Sum());
+            var plans = new QwenItemPlan[items.Length];
+            QwenRequestPlan plan;
+            try { plan = QwenRequest.Fit(items, options, plans); }
+            catch (PlanException e) when (e.Error == PlanError.BudgetExceeded) { return; }
+            var rope = new QwenRopeOptions(variant);
+            var ids = new int[plan.TotalTokens];
+            var isText = new bool[ids.Length];
+            int at = 0;
+            for (int i = 0; i <= items.Length; i++)
+            {
+                for (int k = 0; k < texts[i]; k++) { ids[at] = 100 + k; isText[at++] = true; }
+                if (i == items.Length) break;
+                int n = QwenRope.WriteBlockIds(plans[i], rope, ids.AsSpan(at));
+                isText[at] = true; // <|vision_start|> and <|vision_end|> are text to get_rope_index
+                isText[at + n - 1] = true;
+                at += n;
+            }
+            Assert.Equal(ids.Length, at);
+            Assert.True(ids.Length <= options.ContextLength);
+            var grids = plans.Where(p => p.Kind == QwenMediaKind.Image).Select(p => p.Grid).ToArray();
+            var videos = plans.Where(p => p.Kind == QwenMediaKind.Video).ToArray();
+            var positions = new long[QwenRope.PositionsLength(ids.Length)];
+            long delta = QwenRope.GetRopeIndex(ids, grids, videos.Select(v => v.Grid).ToArray(),
+                videos.Select(v => v.SecondPerGridT ?? 1.0).ToArray(), rope, positions);
+            int length = ids.Length;
+            bool classic = variant is QwenRopeVariant.Qwen2VL or QwenRopeVariant.Qwen25VL or QwenRopeVariant.Qwen25VLIntCast;
+            long max = -1;
+            for (int i = 0; i < length; i++)
+            {
+                long p0 = positions[i], p1 = positions[length + i], p2 = positions[2 * length + i];
+                if (isText[i])
+                {
+                    Assert.True(p0 == p1 && p1 == p2, $"text token {i} has positions ({p0}, {p1}, {p2})");
+                    if (i > 0 && isText[i - 1]) Assert.Equal(positions[i - 1] + 1, p0); // monotone, step 1, within a text run
+                    if (i > 0 && !isText[i - 1] && classic) Assert.Equal(max + 1, p0); // §1.7: text resumes past the block
+                }
+                max = Math.Max(max, Math.Max(p0, Math.Max(p1, p2)));
+            }
+            Assert.Equal(max + 1 - length, delta);
+            Assert.True(delta <= 0 || variant is QwenRopeVariant.Qwen25VL or QwenRopeVariant.Qwen25VLIntCast or QwenRopeVariant.Qwen25VLUnified,
+                "without a time scale no block spans more positions than it has tokens");
+        }).Check(Runs);
+    }
+}
