@@ -15,11 +15,18 @@ public static class Program
     /// <summary>Entry point.</summary>
     public static void Main(string[] args)
     {
+        if (args.Length == 2 && args[0] == "--rope-sequence")
+        {
+            MixedSequence.Build().WriteJson(args[1]);
+            return;
+        }
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance);
         foreach (var summary in summaries)
         {
             if (summary.BenchmarksCases.Any(c => c.Descriptor.Type == typeof(PlanBenchmarks)))
                 PrintPlanRatios(summary);
+            if (summary.BenchmarksCases.Any(c => c.Descriptor.Type == typeof(RopeBenchmarks)))
+                PrintRopePerToken(summary);
         }
     }
 
@@ -39,6 +46,20 @@ public static class Program
             var peer = peerKey is null ? null : peers.FirstOrDefault(p => p.Key.StartsWith(peerKey, StringComparison.Ordinal)).Value;
             double? peerNs = peer?["ns_per_call"]?.GetValue<double>();
             Console.WriteLine($"| {method} | {ns:F1} | {bytes} | {(peerNs is { } p ? p.ToString("F0") : "–")} | {(peerNs is { } q ? (q / ns).ToString("F0") + "×" : "–")} |");
+        }
+    }
+
+    private static void PrintRopePerToken(Summary summary)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"| variant | ns/token ({MixedSequence.Length} tokens) | µs/sequence | allocated B/call |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var report in summary.Reports)
+        {
+            double ns = report.ResultStatistics!.Mean;
+            long bytes = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? -1;
+            string variant = report.BenchmarkCase.Parameters["Variant"]?.ToString() ?? "?";
+            Console.WriteLine($"| {variant} | {ns / MixedSequence.Length:F2} | {ns / 1000:F1} | {bytes} |");
         }
     }
 
