@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.IO;
 using Tessera.Imaging.Codecs;
 
@@ -157,7 +158,10 @@ public static class ImageLoader
             filled += ReadFully(stream, buffer.AsSpan(filled));
             try
             {
-                return Identify(buffer.AsSpan(0, filled));
+                var info = Identify(buffer.AsSpan(0, filled));
+                // A PNG's orientation can sit in a chunk after the image data (Pillow reads those on load): walk the rest of
+                // the file by seeking past IDAT chunks instead of reading them.
+                return info.Format == ImageFormat.Png && filled < length ? Identify(PngSkeleton(stream, buffer.AsSpan(0, filled))) : info;
             }
             // A buffer already at Array.MaxLength cannot grow (a file over 2 GiB whose headers go on): the error stands
             // rather than the loop re-reading nothing forever.
@@ -167,6 +171,48 @@ public static class ImageLoader
                 Array.Resize(ref buffer, (int)Math.Min(Math.Min(length, Array.MaxLength), (long)buffer.Length * 4));
             }
         }
+    }
+
+    /// <summary>Largest sum of non-IDAT chunk bytes after the image data that <see cref="PngSkeleton"/> keeps (metadata only).</summary>
+    private const int PngTrailerLimit = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// The PNG in <paramref name="stream"/> with its image data left out: <paramref name="head"/> up to the first IDAT, one
+    /// empty IDAT, then every later chunk but IDAT, read by seeking from chunk header to chunk header, until IEND, the end
+    /// of the file, a malformed header or <see cref="PngTrailerLimit"/>. What the header reader sees after IDAT is then the
+    /// same as in the whole file.
+    /// </summary>
+    private static byte[] PngSkeleton(Stream stream, ReadOnlySpan<byte> head)
+    {
+        int firstIdat = PngDecoder.ReadHeader(head).FirstIdatOffset;
+        var skeleton = new MemoryStream();
+        skeleton.Write(head.Slice(0, firstIdat));
+        Span<byte> chunkHeader = stackalloc byte[12];
+        BinaryPrimitives.WriteUInt32BigEndian(chunkHeader, 0);
+        BinaryPrimitives.WriteUInt32BigEndian(chunkHeader.Slice(4), PngDecoder.IdatType);
+        BinaryPrimitives.WriteUInt32BigEndian(chunkHeader.Slice(8), PngCrc.Compute(chunkHeader.Slice(4, 4)));
+        skeleton.Write(chunkHeader);
+        long pos = firstIdat, kept = 0;
+        while (pos <= stream.Length - 8)
+        {
+            stream.Position = pos;
+            if (ReadFully(stream, chunkHeader.Slice(0, 8)) < 8) break;
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(chunkHeader);
+            uint type = BinaryPrimitives.ReadUInt32BigEndian(chunkHeader.Slice(4));
+            if (length > int.MaxValue || type == PngDecoder.IendType) break;
+            if (type != PngDecoder.IdatType)
+            {
+                long whole = 12L + length;
+                if (kept + whole > PngTrailerLimit || pos + whole > stream.Length) break;
+                var chunk = new byte[whole];
+                chunkHeader.Slice(0, 8).CopyTo(chunk);
+                if (ReadFully(stream, chunk.AsSpan(8)) < chunk.Length - 8) break;
+                skeleton.Write(chunk);
+                kept += whole;
+            }
+            pos += 12L + length;
+        }
+        return skeleton.ToArray();
     }
 
     private static int ReadFully(Stream stream, Span<byte> into)
