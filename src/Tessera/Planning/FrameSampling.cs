@@ -3,8 +3,9 @@ using System;
 namespace Tessera.Planning;
 
 /// <summary>
-/// Uniform frame sampling shared by the strategies whose upstream picks frames with numpy
-/// (<c>np.linspace(0, total - 1, k, dtype=int)</c>: the original LLaVA-NeXT/OneVision code and Oryx).
+/// Uniform frame sampling shared by several strategies: numpy's <c>np.linspace(0, total - 1, k, dtype=int)</c> (the
+/// original LLaVA-NeXT/OneVision code and Oryx) and transformers' float <c>torch.arange(0, total, total / n).int()</c>
+/// (the video processors' <c>sample_frames</c>: the base class, Qwen2-VL, LLaVA-OneVision).
 /// </summary>
 public static class FrameSampling
 {
@@ -37,5 +38,42 @@ public static class FrameSampling
             destination[i] = (long)(i * step);
         destination[count - 1] = (long)stop;
         return count;
+    }
+
+    /// <summary>
+    /// Length of <c>torch.arange(0, total, total / count)</c>: <c>ceil(total / step)</c> evaluated in doubles with
+    /// <c>step = total / count</c>. It is <paramref name="count"/> or, for many pairs, <paramref name="count"/> + 1 (e.g.
+    /// total 17, count 14 → 15; strategies.md §1.6.1): the extra value equals <c>total</c>, one past the last frame.
+    /// </summary>
+    /// <exception cref="PlanException">No frames, or a count below one (upstream divides by it or meets a negative step).</exception>
+    public static long FloatArangeLength(int totalFrames, long count)
+    {
+        CheckArange(totalFrames, count);
+        double step = totalFrames / (double)count;
+        return (long)Math.Ceiling(totalFrames / step);
+    }
+
+    /// <summary>
+    /// Writes <c>torch.arange(0, total, total / count).int()</c>: float32 values <c>i · step</c>, each truncated. Writes
+    /// <see cref="FloatArangeLength"/> indices (the last may be <c>total</c> itself) and returns how many.
+    /// </summary>
+    /// <exception cref="PlanException">No frames, or a count below one.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than the arange.</exception>
+    public static int WriteFloatArangeIndices(int totalFrames, long count, Span<long> destination)
+    {
+        long length = FloatArangeLength(totalFrames, count);
+        if (length > destination.Length)
+            throw new ArgumentException($"The destination holds {destination.Length} indices; {length} are needed.", nameof(destination));
+        double step = totalFrames / (double)count;
+        for (int i = 0; i < (int)length; i++)
+            destination[i] = (long)(float)(i * step);
+        return (int)length;
+    }
+
+    private static void CheckArange(int totalFrames, long count)
+    {
+        if (totalFrames < 1) throw PlanException.Config($"a video needs at least one frame, got {totalFrames}.");
+        if (count < 1)
+            throw PlanException.Config($"the frame count must be at least 1 (upstream's step total / {count} fails), got {count}.");
     }
 }

@@ -28,6 +28,8 @@ public enum PieceRole : byte
     Overview,
     /// <summary>One row of an unpadded feature grid (LLaVA-NeXT); <see cref="LayoutSegment.Piece"/> is the row.</summary>
     FeatureRow,
+    /// <summary>One frame of a video (LLaVA-OneVision); <see cref="LayoutSegment.Piece"/> is its index among the frames planned.</summary>
+    Frame,
 }
 
 /// <summary>

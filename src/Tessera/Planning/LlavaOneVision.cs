@@ -12,6 +12,7 @@ public sealed class LlavaOneVisionOptions
     private const string AspectPrefix = "anyres_max_";
 
     private readonly Pinpoint[] _pinpoints;
+    private readonly double[] _imageMean;
 
     /// <summary>Creates options.</summary>
     /// <param name="pinpoints"><c>image_grid_pinpoints</c> as (height, width) pairs in scan order.</param>
@@ -21,10 +22,14 @@ public sealed class LlavaOneVisionOptions
     /// <param name="maxNumPatches">N of <c>anyres_max_N</c>: the kept grid is shrunk to about N crops' worth of features.</param>
     /// <param name="strategy"><c>vision_feature_select_strategy</c> ("full" for the released checkpoints).</param>
     /// <param name="numAdditionalImageTokens">Extra outputs per crop counted by the processor (0 for SigLIP).</param>
-    /// <exception cref="PlanException">Empty pinpoints, a canvas that is not a positive multiple of the crop, or a
-    /// non-positive size.</exception>
+    /// <param name="imageMean">The image processor's own <c>image_mean</c> (R, G, B), which sets the multi-image pad colour
+    /// <c>int(mean · 255)</c>; <c>null</c> means the checkpoints' 0.5, 0.5, 0.5 (127, 127, 127). The processor class default
+    /// is the CLIP mean (122, 116, 104 then), so pass it when planning for a config that leaves the mean out.</param>
+    /// <exception cref="PlanException">Empty pinpoints, a canvas that is not a positive multiple of the crop, a
+    /// non-positive size, or a mean that is not three values each giving a colour in 0..255.</exception>
     public LlavaOneVisionOptions(IReadOnlyList<Pinpoint> pinpoints, int cropSize = 384, int featureGrid = 27, int maxNumPatches = 9,
-        FeatureSelectStrategy strategy = FeatureSelectStrategy.Full, int numAdditionalImageTokens = 0)
+        FeatureSelectStrategy strategy = FeatureSelectStrategy.Full, int numAdditionalImageTokens = 0,
+        IReadOnlyList<double>? imageMean = null)
     {
         if (pinpoints is null) throw PlanException.Config("image_grid_pinpoints must be a list of [height, width] pairs.");
         if (cropSize < 1) throw PlanException.Config($"crop_size must be at least 1, got {cropSize}.");
@@ -36,6 +41,17 @@ public sealed class LlavaOneVisionOptions
         if ((double)maxNumPatches * featureGrid * featureGrid > 4.6e18)
             throw PlanException.Config($"anyres_max_{maxNumPatches} × {featureGrid}² features is beyond 64-bit range.");
         _pinpoints = AnyResCore.CopyPinpoints(pinpoints, cropSize);
+        if (imageMean is null)
+        {
+            _imageMean = new[] { 0.5, 0.5, 0.5 };
+        }
+        else
+        {
+            if (imageMean.Count != 3)
+                throw PlanException.Config($"image_mean must hold 3 values (R, G, B) for the pad colour, got {imageMean.Count}.");
+            _imageMean = new[] { imageMean[0], imageMean[1], imageMean[2] };
+        }
+        PadColor = PadColor.FromMean(_imageMean[0], _imageMean[1], _imageMean[2]);
         CropSize = cropSize;
         FeatureGrid = featureGrid;
         MaxNumPatches = maxNumPatches;
@@ -96,15 +112,22 @@ public sealed class LlavaOneVisionOptions
 
     /// <summary>Processor's <c>num_additional_image_tokens</c>.</summary>
     public int NumAdditionalImageTokens { get; }
+
+    /// <summary>The image processor's <c>image_mean</c> (R, G, B) as given.</summary>
+    public ReadOnlySpan<double> ImageMean => _imageMean;
+
+    /// <summary>Multi-image pad colour: <c>int(mean · 255)</c> per channel (truncation).</summary>
+    public PadColor PadColor { get; }
 }
 
 /// <summary>
 /// LLaVA-OneVision single image (transformers <c>LlavaOnevisionProcessor._get_number_of_features</c>): LLaVA-NeXT's AnyRes
 /// selection and unpadding on 384-px crops, then, when the kept grid exceeds 1.1² × N crops, a shrink to
 /// <c>int(rows // ratio)</c> × <c>int(cols // ratio)</c> with Python's float floor division. The base image comes first.
-/// Multi-image samples and video are planned differently upstream (730 / 196·F + 1 positions) and are not this planner.
+/// Images of a multi-image sample are padded to a square instead (<see cref="PlanPaddedSquare"/>, <see cref="PlanSample"/>);
+/// video is <see cref="LlavaOneVisionVideo"/>.
 /// </summary>
-public static class LlavaOneVision
+public static partial class LlavaOneVision
 {
     /// <summary>Plans a single image of <paramref name="width"/>×<paramref name="height"/> pixels.</summary>
     /// <exception cref="PlanException">A size is not positive.</exception>
@@ -119,7 +142,8 @@ public static class LlavaOneVision
     /// <summary>The one token count: <c>&lt;image&gt;</c> positions, the processor's <c>num_image_tokens</c>.</summary>
     public static long CountTokens(in AnyResPlan plan) => plan.NumImageTokens;
 
-    /// <summary>An upper bound of <see cref="CountTokens"/> for any image under <paramref name="options"/>.</summary>
+    /// <summary>An upper bound of <see cref="CountTokens(in AnyResPlan)"/> for any image under <paramref name="options"/>, and of a
+    /// padded-square image's count too (same base features, no feature rows).</summary>
     public static long MaxTokens(LlavaOneVisionOptions options)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
@@ -128,7 +152,7 @@ public static class LlavaOneVision
             + grid * grid + options.NumAdditionalImageTokens - (options.Strategy == FeatureSelectStrategy.Default ? 1 : 0);
     }
 
-    /// <summary>Segments <see cref="WriteLayout"/> writes.</summary>
+    /// <summary>Segments <see cref="WriteLayout(in AnyResPlan, Span{LayoutSegment})"/> writes.</summary>
     public static int LayoutSegmentCount(in AnyResPlan plan) => AnyResCore.LayoutSegmentCount(plan);
 
     /// <summary>

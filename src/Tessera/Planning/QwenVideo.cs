@@ -339,9 +339,7 @@ public static class QwenVideo
         if (n == 0)
             throw PlanException.Config("sample_frames settled on 0 frames: upstream's arange step total / 0 raises ZeroDivisionError.");
         if (n < 0) throw PlanException.Config($"num_frames must not be negative, got {n:R}.");
-        double step = totalFrames / n;
-        double length = Math.Ceiling(totalFrames / step);
-        long count = (long)length;
+        long count = FrameSampling.FloatArangeLength(totalFrames, (long)n);
         double sampledFps = count / (double)totalFrames * (videoFps ?? double.NaN);
         return new HfVideoSample(totalFrames, (long)n, count, sampledFps, temporalPatchSize);
     }
@@ -350,14 +348,7 @@ public static class QwenVideo
     /// Writes <c>torch.arange(0, total, total / n).int()</c>: float32 values <c>i · step</c> truncated. Needs
     /// <see cref="HfVideoSample.IndexCount"/> elements; returns how many were written.
     /// </summary>
-    public static int WriteSampledIndices(in HfVideoSample sample, Span<long> destination)
-    {
-        if (sample.IndexCount > destination.Length)
-            throw new ArgumentException($"The destination holds {destination.Length} indices; {sample.IndexCount} are needed.", nameof(destination));
-        double step = sample.TotalFrames / (double)sample.NFrames;
-        for (long i = 0; i < sample.IndexCount; i++)
-            destination[(int)i] = (long)(float)(i * step);
-        return (int)sample.IndexCount;
-    }
+    public static int WriteSampledIndices(in HfVideoSample sample, Span<long> destination) =>
+        FrameSampling.WriteFloatArangeIndices(sample.TotalFrames, sample.NFrames, destination);
 
 }
