@@ -75,22 +75,23 @@ public readonly struct QwenRequestOptions
     public QwenRequestOptions(long contextLength, long textTokens = 0, long reservedTokens = 0, QwenVisionOptions? image = null,
         QwenVideoRule videoRule = QwenVideoRule.QwenVlUtils, QwenFitOrder order = QwenFitOrder.ResolutionFirst)
     {
-        ContextLength = contextLength;
-        TextTokens = textTokens;
-        ReservedTokens = reservedTokens;
+        Budget = new ContextBudget(contextLength, textTokens, reservedTokens);
         Image = image ?? QwenVisionOptions.Checkpoint;
         VideoRule = videoRule;
         Order = order;
     }
 
+    /// <summary>The context window and what shares it.</summary>
+    public ContextBudget Budget { get; }
+
     /// <summary>The context window in tokens.</summary>
-    public long ContextLength { get; }
+    public long ContextLength => Budget.ContextLength;
 
     /// <summary>Tokens outside vision blocks.</summary>
-    public long TextTokens { get; }
+    public long TextTokens => Budget.TextTokens;
 
     /// <summary>Tokens kept free for the answer.</summary>
-    public long ReservedTokens { get; }
+    public long ReservedTokens => Budget.ReservedTokens;
 
     /// <summary>Image planning options (their <see cref="QwenVisionOptions.MaxPixels"/> is the uncapped image budget).</summary>
     public QwenVisionOptions Image { get; }
@@ -102,14 +103,12 @@ public readonly struct QwenRequestOptions
     public QwenFitOrder Order { get; }
 
     /// <summary>Tokens vision blocks may take: context − text − reserved.</summary>
-    public long VisionBudget => ContextLength - TextTokens - ReservedTokens;
+    public long VisionBudget => Budget.VisionBudget;
 
     /// <summary>Throws <see cref="PlanException"/> when a value is impossible.</summary>
     public void Validate()
     {
-        if (ContextLength < 1) throw PlanException.Config($"the context length must be positive, got {ContextLength}.");
-        if (TextTokens < 0) throw PlanException.Config($"text tokens must not be negative, got {TextTokens}.");
-        if (ReservedTokens < 0) throw PlanException.Config($"reserved tokens must not be negative, got {ReservedTokens}.");
+        Budget.Validate();
         if (Order != QwenFitOrder.ResolutionFirst && Order != QwenFitOrder.FramesFirst) throw PlanException.Config($"unknown fit order {Order}.");
         Image.Validate();
     }
@@ -342,9 +341,7 @@ public static class QwenRequest
     private static PlanException OverBudget(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, long pixelFloor, Span<QwenItemPlan> scratch)
     {
         long smallest = VisionTokens(items, options, new QwenRequestCaps(pixelFloor, 2), scratch);
-        return new PlanException(PlanError.BudgetExceeded,
-            $"the request cannot fit: at minimum resolution and 2 frames per video its {items.Length} items take {smallest} positions, " +
-            $"but the context of {options.ContextLength} leaves {options.VisionBudget} after {options.TextTokens} text and {options.ReservedTokens} reserved tokens.");
+        return options.Budget.OverBudget($"at minimum resolution and 2 frames per video its {items.Length} items", smallest);
     }
 
     private static long MinPixels(in QwenMediaItem item, in QwenRequestOptions options) =>
