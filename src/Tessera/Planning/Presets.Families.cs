@@ -41,5 +41,10 @@ public static partial class Presets
             var p = Gemma3PanAndScan.Plan(w, h, Gemma3Options.PanAndScan);
             return new PlanSummary(p.CropCols, p.CropRows, p.CropWidth, p.CropHeight, (int)p.NumImages, Gemma3PanAndScan.CountTokens(p));
         });
+        Add("oryx-7b", "Oryx 7B image, scripts' settings (low-res ≈384² view, then native high-res ≤ 1536², multiples of 32)", (w, h) =>
+        {
+            var p = Oryx.PlanImage(w, h, OryxOptions.Scripts);
+            return new PlanSummary(1, 1, p.HighResWidth, p.HighResHeight, 2, Oryx.CountTokens(p));
+        });
     }
 }

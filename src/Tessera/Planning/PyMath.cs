@@ -161,6 +161,10 @@ public static class PyInt
         {
             throw new DivideByZeroException();
         }
+        if (a == 0)
+        {
+            return b < 0 ? -0.0 : 0.0; // the long division below never terminates on a zero quotient
+        }
         if (a > -TwoPow53 && a < TwoPow53 && b > -TwoPow53 && b < TwoPow53)
         {
             return (double)a / b;
