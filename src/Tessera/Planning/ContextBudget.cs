@@ -2,7 +2,8 @@ namespace Tessera.Planning;
 
 /// <summary>
 /// The context window a request must fit and what else shares it: the text around the vision blocks and the tokens kept
-/// free for the answer. Request planners (<see cref="QwenRequest"/>, <see cref="LlavaOneVisionRequest"/>)
+/// free for the answer. Request planners (<see cref="QwenRequest"/>, <see cref="LlavaOneVisionRequest"/>,
+/// <see cref="OryxRequest"/>)
 /// fit their vision blocks into <see cref="VisionBudget"/>.
 /// </summary>
 public readonly struct ContextBudget

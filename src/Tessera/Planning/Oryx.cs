@@ -427,7 +427,7 @@ public static class Oryx
     }
 
     /// <summary>
-    /// Writes a video's block: <c>image_begin</c>; per frame, its pooled rows (role <see cref="PieceRole.Image"/>, piece =
+    /// Writes a video's block: <c>image_begin</c>; per frame, its pooled rows (role <see cref="PieceRole.Frame"/>, piece =
     /// the frame's position among the sampled frames) each followed by <c>image_newline</c>, then <c>image_sep</c>;
     /// <c>image_end</c>. The low-res input of a video adds no positions (upstream multiplies it by 0).
     /// </summary>
@@ -440,7 +440,7 @@ public static class Oryx
         {
             for (int r = 0; r < rows; r++)
             {
-                writer.Add(SegmentKind.Context, Feature, cols, PieceRole.Image, f);
+                writer.Add(SegmentKind.Context, Feature, cols, PieceRole.Frame, f);
                 writer.Add(SegmentKind.Separator, Newline, 1);
             }
             writer.Add(SegmentKind.Marker, Sep, 1);
