@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Runtime.InteropServices;
+using System.Threading;
 using Tessera.Imaging.Tensors;
 using Xunit;
 
@@ -268,6 +269,28 @@ public class TensorKernelTests
         }
         Assert.Equal(values.Select(f => BitConverter.HalfToUInt16Bits((Half)f)).ToArray(), half);
         Assert.Equal(values.Select(TensorReference.BFloat16).ToArray(), bf);
+    }
+
+    [Fact]
+    public void Custom_constants_used_on_another_thread_do_not_make_this_one_allocate()
+    {
+        const int width = 56, height = 28;
+        byte[] rgb = TensorReference.RandomBytes(3 * width * height, 2);
+        var mine = new NormalizationConstants(0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f);
+        var f32 = new float[3 * width * height];
+        PixelTensors.NormalizeToChw(rgb, width, height, 3 * width, mine, f32);
+        // Another thread cycles through more custom sets than any cache slot count would hold.
+        var other = new Thread(() =>
+        {
+            var buffer = new float[3 * width * height];
+            for (int i = 0; i < 16; i++)
+                PixelTensors.NormalizeToChw(rgb, width, height, 3 * width, new NormalizationConstants(0.5f, 0.5f, 0.5f, 0.1f + i, 0.2f, 0.3f), buffer);
+        });
+        other.Start();
+        other.Join();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        PixelTensors.NormalizeToChw(rgb, width, height, 3 * width, mine, f32);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]

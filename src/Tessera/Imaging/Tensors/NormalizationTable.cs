@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 
 namespace Tessera.Imaging.Tensors;
 
@@ -13,7 +12,13 @@ internal sealed class NormalizationTable
     private static readonly NormalizationTable s_clip = new(NormalizationConstants.OpenAiClip);
     private static readonly NormalizationTable s_imageNet = new(NormalizationConstants.ImageNet);
     private static readonly NormalizationTable s_sigLip = new(NormalizationConstants.SigLip);
-    private static NormalizationTable? s_last;
+    /// <summary>Tables built for other constants, per thread (so threads using different constants never evict each other's),
+    /// replaced round-robin.</summary>
+    [ThreadStatic] private static NormalizationTable?[]? t_recent;
+
+    [ThreadStatic] private static int t_next;
+
+    private const int RecentTables = 4;
 
     private NormalizationTable(NormalizationConstants constants)
     {
@@ -51,18 +56,20 @@ internal sealed class NormalizationTable
     public int[] BFloat16Wide { get; } = new int[768];
 
     /// <summary>
-    /// The table for <paramref name="constants"/>: the presets are built once; any other set is cached as the
-    /// most recently used one, so repeated calls with the same constants allocate nothing.
+    /// The table for <paramref name="constants"/>: the presets are built once; other sets are kept per thread, the four
+    /// most recently built, so a thread that repeats calls with up to four custom sets allocates nothing in steady state.
     /// </summary>
     public static NormalizationTable For(in NormalizationConstants constants)
     {
         if (constants.Equals(s_clip.Constants)) return s_clip;
         if (constants.Equals(s_imageNet.Constants)) return s_imageNet;
         if (constants.Equals(s_sigLip.Constants)) return s_sigLip;
-        NormalizationTable? last = Volatile.Read(ref s_last);
-        if (last is not null && constants.Equals(last.Constants)) return last;
+        NormalizationTable?[] recent = t_recent ??= new NormalizationTable?[RecentTables];
+        foreach (NormalizationTable? table in recent)
+            if (table is not null && constants.Equals(table.Constants)) return table;
         var built = new NormalizationTable(constants);
-        Volatile.Write(ref s_last, built);
+        recent[t_next] = built;
+        t_next = (t_next + 1) % RecentTables;
         return built;
     }
 }
