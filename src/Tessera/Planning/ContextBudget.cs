@@ -42,6 +42,11 @@ public readonly struct ContextBudget
         if (ReservedTokens < 0) throw PlanException.Config($"reserved tokens must not be negative, got {ReservedTokens}.");
     }
 
+    /// <summary>Adds position counts (non-negative), failing with <see cref="PlanError.Overflow"/> past 64 bits.</summary>
+    internal static long AddPositions(long a, long b) => a <= long.MaxValue - b
+        ? a + b
+        : throw new PlanException(PlanError.Overflow, "the request's positions are beyond 64-bit range.");
+
     /// <summary>The error a request planner raises when even its smallest plan, of <paramref name="smallest"/> positions,
     /// does not fit.</summary>
     internal PlanException OverBudget(string what, long smallest) => new(PlanError.BudgetExceeded,

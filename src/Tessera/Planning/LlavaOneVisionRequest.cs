@@ -62,13 +62,13 @@ public static class LlavaOneVisionRequest
             throw new ArgumentException($"The destination holds {videoPlans.Length} video plans; {videoFrames.Length} are needed.", nameof(videoPlans));
         LlavaOneVision.PlanSample(images, options, imagePlans);
         long imageTokens = 0;
-        for (int i = 0; i < images.Length; i++) imageTokens += LlavaOneVision.CountTokens(imagePlans[i]);
+        for (int i = 0; i < images.Length; i++) imageTokens = ContextBudget.AddPositions(imageTokens, LlavaOneVision.CountTokens(imagePlans[i]));
         long videoTokens = 0;
         for (int i = 0; i < videoFrames.Length; i++)
         {
             long frames = frameCap is long c ? Math.Min(videoFrames[i], c) : videoFrames[i];
             videoPlans[i] = LlavaOneVisionVideo.Plan(frames, options);
-            videoTokens += LlavaOneVisionVideo.CountTokens(videoPlans[i]);
+            videoTokens = ContextBudget.AddPositions(videoTokens, LlavaOneVisionVideo.CountTokens(videoPlans[i]));
         }
         return new LlavaOneVisionRequestPlan(imageTokens, videoTokens, budget, frameCap);
     }

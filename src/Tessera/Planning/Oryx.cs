@@ -392,15 +392,19 @@ public static class Oryx
     public static int LayoutSegmentCount(in OryxImagePlan plan)
     {
         long rows = (long)plan.LowResRows + plan.HighResRows;
-        return checked((int)(3 + 2 * rows));
+        return SegmentCount(3 + 2 * rows);
     }
 
     /// <summary>Segments <see cref="WriteLayout(in OryxVideoPlan, Span{LayoutSegment})"/> writes.</summary>
     public static int LayoutSegmentCount(in OryxVideoPlan plan)
     {
         long perFrame = 2L * plan.PooledRows + 1;
-        return checked((int)(2 + plan.Frames * perFrame));
+        return SegmentCount(2 + plan.Frames * perFrame);
     }
+
+    private static int SegmentCount(long count) => count <= int.MaxValue
+        ? (int)count
+        : throw new PlanException(PlanError.Overflow, $"the layout has {count} segments, more than a span can hold.");
 
     /// <summary>
     /// Writes an image's block as the projector builds it: <c>image_begin</c>; each low-res feature row (role

@@ -183,6 +183,9 @@ public sealed class OryxOptions
         if (environment.TryGetValue("MINRES", out s)) minRes = ParseInt("MINRES", s);
         if (environment.TryGetValue("VIDEO_MAXRES", out s)) videoMaxRes = ParseInt("VIDEO_MAXRES", s);
         if (environment.TryGetValue("VIDEO_MINRES", out s)) videoMinRes = ParseInt("VIDEO_MINRES", s);
+        // Upstream's else branch for VIDEO_MINRES assigns MINRES = 0 (not VIDEO_MINRES), after MINRES was read: without
+        // VIDEO_MINRES, any MINRES given is discarded.
+        else minRes = 0;
         bool pad = environment.ContainsKey("PAD2STRIDE");
         if (environment.TryGetValue("LOWRES_RESIZE", out var low))
         {

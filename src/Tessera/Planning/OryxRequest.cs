@@ -87,7 +87,7 @@ public static class OryxRequest
         for (int i = 0; i < images.Length; i++)
         {
             imagePlans[i] = Oryx.PlanImage(images[i].Width, images[i].Height, options);
-            imageTokens += Oryx.CountTokens(imagePlans[i]);
+            imageTokens = ContextBudget.AddPositions(imageTokens, Oryx.CountTokens(imagePlans[i]));
         }
         for (int i = 0; i < videos.Length; i++)
         {
@@ -95,9 +95,9 @@ public static class OryxRequest
             var plan = Oryx.PlanVideo(v.TotalFrames, v.Width, v.Height, options, null, v.Modality);
             if (frameCap is int c && plan.Frames > c) plan = Oryx.PlanVideo(v.TotalFrames, v.Width, v.Height, options, c, v.Modality);
             videoPlans[i] = plan;
-            videoTokens += Oryx.CountTokens(plan);
+            videoTokens = ContextBudget.AddPositions(videoTokens, Oryx.CountTokens(plan));
         }
-        var sequence = Oryx.CapSequence(budget.TextTokens + imageTokens + videoTokens, options);
+        var sequence = Oryx.CapSequence(ContextBudget.AddPositions(budget.TextTokens, ContextBudget.AddPositions(imageTokens, videoTokens)), options);
         return new OryxRequestPlan(imageTokens, videoTokens, budget, frameCap, sequence);
     }
 

@@ -183,7 +183,8 @@ public readonly struct QwenItemPlan
     public GridThw Grid { get; }
 
     /// <summary>The <c>max_pixels</c> the resize used: pass it on (image options or the video element) to preprocess pixels
-    /// that match this plan.</summary>
+    /// that match this plan. A video whose element gives <c>resized_height</c>/<c>resized_width</c> is resized to those
+    /// instead (with the image bounds), and this is then the per-frame budget it would otherwise have had.</summary>
     public double MaxPixels { get; }
 
     /// <summary>A video's seconds per temporal group (Qwen2.5-VL's <c>second_per_grid_ts</c>); <c>null</c> for an image.</summary>
@@ -199,36 +200,49 @@ public readonly struct QwenItemPlan
 /// <summary>The totals of a planned request.</summary>
 public readonly struct QwenRequestPlan
 {
-    internal QwenRequestPlan(int items, long textTokens, long visionTokens, long contextLength, long reservedTokens, QwenRequestCaps caps)
+    internal QwenRequestPlan(int items, long imageTokens, long videoTokens, int emptyItems, in ContextBudget budget, QwenRequestCaps caps)
     {
         Items = items;
-        TextTokens = textTokens;
-        VisionTokens = visionTokens;
-        ContextLength = contextLength;
-        ReservedTokens = reservedTokens;
+        ImageTokens = imageTokens;
+        VideoTokens = videoTokens;
+        EmptyItems = emptyItems;
+        Budget = budget;
         Caps = caps;
     }
 
     /// <summary>Item plans written.</summary>
     public int Items { get; }
 
-    /// <summary>Tokens outside vision blocks (as given).</summary>
-    public long TextTokens { get; }
+    /// <summary>Positions of all image blocks, markers included.</summary>
+    public long ImageTokens { get; }
 
-    /// <summary>Positions of all vision blocks, markers included.</summary>
-    public long VisionTokens { get; }
+    /// <summary>Positions of all video blocks, markers included.</summary>
+    public long VideoTokens { get; }
+
+    /// <summary>Positions of all vision blocks.</summary>
+    public long VisionTokens => ImageTokens + VideoTokens;
+
+    /// <summary>Items resized to a zero side (qwen-vl-utils' shrink branch has no lower clamp, so a very thin item at a low
+    /// pixel budget gets one); upstream cannot process them, so a plan with any does not fit.</summary>
+    public int EmptyItems { get; }
+
+    /// <summary>The context planned against.</summary>
+    public ContextBudget Budget { get; }
+
+    /// <summary>Tokens outside vision blocks (as given).</summary>
+    public long TextTokens => Budget.TextTokens;
 
     /// <summary>The prompt's length: text + vision.</summary>
     public long TotalTokens => TextTokens + VisionTokens;
 
     /// <summary>The context window planned against.</summary>
-    public long ContextLength { get; }
+    public long ContextLength => Budget.ContextLength;
 
     /// <summary>Tokens kept free for the answer.</summary>
-    public long ReservedTokens { get; }
+    public long ReservedTokens => Budget.ReservedTokens;
 
-    /// <summary>Whether prompt plus reserve fit the context.</summary>
-    public bool Fits => TotalTokens + ReservedTokens <= ContextLength;
+    /// <summary>Whether prompt plus reserve fit the context and every item has pixels.</summary>
+    public bool Fits => EmptyItems == 0 && Budget.Fits(VisionTokens);
 
     /// <summary>The caps every item was planned under (<see cref="QwenRequestCaps.None"/> when nothing had to give).</summary>
     public QwenRequestCaps Caps { get; }
@@ -249,7 +263,7 @@ public static class QwenRequest
         Plan(items, options, QwenRequestCaps.None, destination);
 
     /// <summary>Plans every item under <paramref name="caps"/> and reports whether the request fits.</summary>
-    /// <exception cref="PlanException">Bad options or caps, or an item upstream itself rejects.</exception>
+    /// <exception cref="PlanException">Bad options or caps, an item upstream itself rejects, or totals beyond 64 bits.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="items"/>.</exception>
     public static QwenRequestPlan Plan(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, in QwenRequestCaps caps,
         Span<QwenItemPlan> destination)
@@ -259,68 +273,95 @@ public static class QwenRequest
         if (caps.MaxFrames is long f && f < 2) throw PlanException.Config($"the frame cap must be at least 2 (one temporal patch), got {f}.");
         if (destination.Length < items.Length)
             throw new ArgumentException($"The destination holds {destination.Length} item plans; {items.Length} are needed.", nameof(destination));
-        long vision = 0;
+        long images = 0, videos = 0;
+        int empty = 0;
         for (int i = 0; i < items.Length; i++)
         {
-            destination[i] = PlanItem(items[i], options, caps);
-            vision += destination[i].Positions;
+            var plan = destination[i] = PlanItem(items[i], options, caps);
+            if (plan.ResizedWidth == 0 || plan.ResizedHeight == 0) empty++;
+            if (plan.Kind == QwenMediaKind.Image) images = ContextBudget.AddPositions(images, plan.Positions);
+            else videos = ContextBudget.AddPositions(videos, plan.Positions);
         }
-        return new QwenRequestPlan(items.Length, options.TextTokens, vision, options.ContextLength, options.ReservedTokens, caps);
+        return new QwenRequestPlan(items.Length, images, videos, empty, options.Budget, caps);
     }
 
     /// <summary>
-    /// Plans the request so that it fits the context: as given when it already does; otherwise under the largest uniform
-    /// caps that fit, found in <see cref="QwenRequestOptions.Order"/> — the pixel cap by bisection (an item's tokens never
-    /// grow as its <c>max_pixels</c> shrinks, so the cap found is the largest that fits), the frame cap by trying every even
-    /// count from the longest video down (fewer frames can give each frame more pixels under the total budget, so tokens are
-    /// not monotone in frames).
+    /// Plans the request so that it fits the context: as given when it already does; otherwise under uniform caps found
+    /// in <see cref="QwenRequestOptions.Order"/>.
+    /// <list type="bullet">
+    /// <item><see cref="QwenFitOrder.ResolutionFirst"/>: the largest pixel cap that fits with every frame kept; when none
+    /// does, the most frames (an even cap, tried from the longest video down) for which some pixel cap fits, with the
+    /// largest such pixel cap.</item>
+    /// <item><see cref="QwenFitOrder.FramesFirst"/>: the most frames that fit at full resolution; when none do, the largest
+    /// pixel cap that fits with 2 frames, then as many frames as fit under it.</item>
+    /// </list>
+    /// Pixel caps are bisected: below the smallest cap at which every item keeps both sides (qwen-vl-utils can shrink a very
+    /// thin item to a zero side), the largest cap whose plan fits. That is the largest of all when each item's positions
+    /// shrink with its cap, as they do under both qwen-vl-utils rules and under transformers' rule for sides of at least the
+    /// resize factor; transformers' clamp of a side under the factor up to the factor can make a lower cap cost a few more
+    /// positions, and the cap found then fits but may not be the largest. Frame caps are tried one by one: fewer frames can
+    /// give each frame more pixels under a total budget, so positions are not monotone in frames.
     /// </summary>
-    /// <exception cref="PlanException"><see cref="PlanError.BudgetExceeded"/> when even the smallest plan (every item at its
-    /// minimum pixels, 2 frames per video) is over budget; bad options; an item upstream rejects.</exception>
+    /// <exception cref="PlanException"><see cref="PlanError.BudgetExceeded"/> when no caps fit (every item at its smallest
+    /// usable resolution and 2 frames per video is over budget); bad options; an item upstream rejects.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="items"/>.</exception>
     public static QwenRequestPlan Fit(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, Span<QwenItemPlan> destination)
     {
         var plan = Plan(items, options, QwenRequestCaps.None, destination);
         if (plan.Fits) return plan;
-        long budget = options.VisionBudget;
-        long pixelFloor = long.MaxValue, pixelCeiling = 0, frameCeiling = 0;
+        long frameCeiling = 0;
         for (int i = 0; i < items.Length; i++)
-        {
-            pixelFloor = Math.Min(pixelFloor, MinPixels(items[i], options));
-            pixelCeiling = Math.Max(pixelCeiling, (long)Math.Ceiling(destination[i].MaxPixels));
             if (items[i].Kind == QwenMediaKind.Video) frameCeiling = Math.Max(frameCeiling, destination[i].Frames);
-        }
-        pixelFloor = Math.Max(1, Math.Min(pixelFloor, pixelCeiling));
-        bool framesFirst = options.Order == QwenFitOrder.FramesFirst && frameCeiling > 2;
-        QwenRequestCaps caps;
-        if (framesFirst)
+        QwenRequestCaps? caps = null;
+        if (options.Order == QwenFitOrder.FramesFirst && frameCeiling > 2)
         {
-            long? frames = LargestFrameCap(items, options, null, frameCeiling, budget, destination);
-            caps = frames is long f
-                ? new QwenRequestCaps(null, f)
-                : new QwenRequestCaps(LargestPixelCap(items, options, 2, pixelFloor, pixelCeiling, budget, destination) ?? throw OverBudget(items, options, pixelFloor, destination), 2);
+            if (LargestFrameCap(items, options, null, frameCeiling, destination) is long frames)
+                caps = new QwenRequestCaps(null, frames);
+            else if (LargestPixelCap(items, options, 2, destination) is long pixels)
+                caps = new QwenRequestCaps(pixels, LargestFrameCap(items, options, pixels, frameCeiling, destination));
         }
         else
         {
-            long? pixels = LargestPixelCap(items, options, null, pixelFloor, pixelCeiling, budget, destination);
-            caps = pixels is long p
-                ? new QwenRequestCaps(p, null)
-                : new QwenRequestCaps(pixelFloor, (frameCeiling > 2 ? LargestFrameCap(items, options, pixelFloor, frameCeiling, budget, destination) : null)
-                    ?? throw OverBudget(items, options, pixelFloor, destination));
+            if (LargestPixelCap(items, options, null, destination) is long pixels)
+                caps = new QwenRequestCaps(pixels, null);
+            else
+                for (long frames = frameCeiling - frameCeiling % 2; frames >= 2 && caps is null; frames -= 2)
+                    if (LargestPixelCap(items, options, frames, destination) is long p) caps = new QwenRequestCaps(p, frames);
         }
-        return Plan(items, options, caps, destination);
+        if (caps is not QwenRequestCaps found)
+        {
+            var smallest = Plan(items, options, new QwenRequestCaps(PixelFloor(items, options), frameCeiling > 2 ? 2 : null), destination);
+            throw options.Budget.OverBudget($"at their smallest resolution and 2 frames per video, the {items.Length} items"
+                + (smallest.EmptyItems > 0 ? $" ({smallest.EmptyItems} of them shrunk to a zero side)" : ""), smallest.VisionTokens);
+        }
+        return Plan(items, options, found, destination);
     }
 
-    /// <summary>The largest pixel cap in [floor, ceiling] whose plan fits, or <c>null</c> when the floor does not fit.</summary>
-    private static long? LargestPixelCap(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, long? frameCap, long floor, long ceiling,
-        long budget, Span<QwenItemPlan> scratch)
+    /// <summary>
+    /// The largest pixel cap whose plan (with <paramref name="frameCap"/>) fits, or <c>null</c>: bisects first for the
+    /// smallest cap at which no item has a zero side (sides only shrink with the cap), then for the largest cap above it
+    /// within budget.
+    /// </summary>
+    private static long? LargestPixelCap(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, long? frameCap, Span<QwenItemPlan> scratch)
     {
-        if (VisionTokens(items, options, new QwenRequestCaps(floor, frameCap), scratch) > budget) return null;
-        long lo = floor, hi = ceiling; // invariant: lo fits
+        var top = Plan(items, options, new QwenRequestCaps(null, frameCap), scratch);
+        if (top.EmptyItems > 0) return null;
+        long ceiling = 1;
+        for (int i = 0; i < items.Length; i++) ceiling = Math.Max(ceiling, (long)Math.Min(long.MaxValue / 2, Math.Ceiling(scratch[i].MaxPixels)));
+        long floor = Math.Min(PixelFloor(items, options), ceiling);
+        long lo = floor, hi = ceiling; // smallest cap without an empty item: hi has none
+        while (lo < hi)
+        {
+            long mid = lo + (hi - lo) / 2;
+            if (Plan(items, options, new QwenRequestCaps(mid, frameCap), scratch).EmptyItems == 0) hi = mid;
+            else lo = mid + 1;
+        }
+        if (!Plan(items, options, new QwenRequestCaps(lo, frameCap), scratch).Fits) return null;
+        hi = ceiling; // invariant: lo fits
         while (lo < hi)
         {
             long mid = lo + (hi - lo + 1) / 2;
-            if (VisionTokens(items, options, new QwenRequestCaps(mid, frameCap), scratch) <= budget) lo = mid;
+            if (Plan(items, options, new QwenRequestCaps(mid, frameCap), scratch).Fits) lo = mid;
             else hi = mid - 1;
         }
         return lo;
@@ -328,20 +369,19 @@ public static class QwenRequest
 
     /// <summary>The largest even frame cap in [2, ceiling] whose plan fits, or <c>null</c> when none does.</summary>
     private static long? LargestFrameCap(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, long? pixelCap, long ceiling,
-        long budget, Span<QwenItemPlan> scratch)
+        Span<QwenItemPlan> scratch)
     {
         for (long frames = ceiling - ceiling % 2; frames >= 2; frames -= 2)
-            if (VisionTokens(items, options, new QwenRequestCaps(pixelCap, frames), scratch) <= budget) return frames;
+            if (Plan(items, options, new QwenRequestCaps(pixelCap, frames), scratch).Fits) return frames;
         return null;
     }
 
-    private static long VisionTokens(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, in QwenRequestCaps caps, Span<QwenItemPlan> scratch) =>
-        Plan(items, options, caps, scratch).VisionTokens;
-
-    private static PlanException OverBudget(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, long pixelFloor, Span<QwenItemPlan> scratch)
+    /// <summary>The smallest minimum pixels of any item: no cap below it changes a plan.</summary>
+    private static long PixelFloor(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options)
     {
-        long smallest = VisionTokens(items, options, new QwenRequestCaps(pixelFloor, 2), scratch);
-        return options.Budget.OverBudget($"at minimum resolution and 2 frames per video its {items.Length} items", smallest);
+        long floor = long.MaxValue;
+        foreach (var item in items) floor = Math.Min(floor, MinPixels(item, options));
+        return Math.Max(1, floor);
     }
 
     private static long MinPixels(in QwenMediaItem item, in QwenRequestOptions options) =>
@@ -353,7 +393,7 @@ public static class QwenRequest
         {
             var image = options.Image;
             long maxPixels = image.MaxPixels;
-            if (caps.MaxPixels is long cap) maxPixels = Math.Max(image.MinPixels, Math.Min(maxPixels, cap));
+            if (caps.MaxPixels is long cap) maxPixels = Math.Min(maxPixels, Math.Max(cap, image.MinPixels)); // a cap never raises the budget
             var capped = new QwenVisionOptions(image.PatchSize, image.MergeSize, image.MinPixels, maxPixels, image.Rule, image.TemporalPatchSize);
             var plan = QwenNativeResolution.Plan(item.Width, item.Height, capped);
             return new QwenItemPlan(QwenMediaKind.Image, plan.ResizedWidth, plan.ResizedHeight, 1,

@@ -153,6 +153,7 @@ public static class QwenRope
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than the block.</exception>
     public static int WriteBlockIds(in QwenItemPlan item, in QwenRopeOptions options, Span<int> destination)
     {
+        if (item.Positions < 2) throw new ArgumentException("The item plan holds no block (a default or unplanned QwenItemPlan).", nameof(item));
         if (item.Positions > destination.Length)
             throw new ArgumentException($"The destination holds {destination.Length} ids; the block needs {item.Positions}.", nameof(destination));
         int count = (int)item.Positions;

@@ -80,7 +80,9 @@ public readonly struct QwenVideoPlan
         GridT = nFrames / temporalPatchSize;
         GridH = resizedHeight / patchSize;
         GridW = resizedWidth / patchSize;
-        Tokens = GridT * GridH * GridW / ((long)mergeSize * mergeSize);
+        Tokens = GridH * GridW > 0 && GridT > long.MaxValue / (GridH * GridW)
+            ? throw new PlanException(PlanError.Overflow, $"{GridT}×{GridH}×{GridW} patches are beyond 64-bit range.")
+            : GridT * GridH * GridW / ((long)mergeSize * mergeSize);
     }
 
     /// <summary>Frames in the source video (what the indices of <see cref="QwenVideo.WriteFrameIndices"/> point into).</summary>

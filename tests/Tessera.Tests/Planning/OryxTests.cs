@@ -165,6 +165,21 @@ public class OryxTests
     }
 
     [Fact]
+    public void Minres_is_discarded_without_video_minres_as_upstream_resets_it()
+    {
+        // strategies.md §6.1: when VIDEO_MINRES is unset, its else branch assigns MINRES = 0 (after MINRES was read).
+        var env = new Dictionary<string, string>(ScriptEnvironment) { ["MINRES"] = "1024" };
+        env.Remove("VIDEO_MINRES");
+        var o = OryxOptions.FromEnvironment(env);
+        Assert.Equal(0, o.MinRes);
+        Assert.Null(o.VideoMinRes);
+        // §6.2 example with the scripts' environment: 448×448 stays 448×448 (1415 positions), as MINRES 0 leaves it.
+        Assert.Equal(1415, Oryx.CountTokens(Oryx.PlanImage(448, 448, o)));
+        env["VIDEO_MINRES"] = "288";
+        Assert.Equal(1024, OryxOptions.FromEnvironment(env).MinRes);
+    }
+
+    [Fact]
     public void Eval_large_does_not_change_planning_and_pad2stride_is_read_by_presence()
     {
         var env = new Dictionary<string, string>(ScriptEnvironment) { ["EVAL_LARGE"] = "1", ["PAD2STRIDE"] = "" };
@@ -172,8 +187,9 @@ public class OryxTests
         Assert.True(o.PadToStride);
         var plan = Oryx.PlanImage(1000, 700, o);
         // strategies.md §6.2 step 2: unscaled views are padded up to multiples of 32, grey, centred with a floor(diff / 2) offset.
-        Assert.Equal((1024, 704), (plan.HighResWidth, plan.HighResHeight));
-        Assert.Equal((12, 2), (plan.HighRes.PadLeft, plan.HighRes.PadTop));
+        int paddedWidth = (1000 + 31) / 32 * 32, paddedHeight = (700 + 31) / 32 * 32;
+        Assert.Equal((paddedWidth, paddedHeight), (plan.HighResWidth, plan.HighResHeight));
+        Assert.Equal(((paddedWidth - 1000) / 2, (paddedHeight - 700) / 2), (plan.HighRes.PadLeft, plan.HighRes.PadTop));
     }
 
     [Fact]

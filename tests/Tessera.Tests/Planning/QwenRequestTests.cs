@@ -15,10 +15,14 @@ public class QwenRequestTests
 {
     private static readonly Config Runs = Config.QuickThrowOnFailure.WithMaxTest(250);
 
-    private static Gen<QwenMediaItem> ImageGen =>
-        from w in Gen.Choose(28, 6000)
-        from h in Gen.Choose(Math.Max(28, w / 150), Math.Min(6000, w * 150)) // within the 200:1 aspect upstream accepts
-        select QwenMediaItem.Image(w, h);
+    private static Gen<QwenMediaItem> ImageGen => Gen.Frequency(
+        (4, from w in Gen.Choose(28, 6000)
+            from h in Gen.Choose(Math.Max(28, w / 150), Math.Min(6000, w * 150)) // within the 200:1 aspect upstream accepts
+            select QwenMediaItem.Image(w, h)),
+        (1, from thin in Gen.Choose(1, 40) // thin items: a side under the factor, or one qwen-vl-utils can shrink to zero
+            from wide in Gen.Choose(thin, thin * 190)
+            from flip in Gen.Elements(false, true)
+            select flip ? QwenMediaItem.Image(thin, wide) : QwenMediaItem.Image(wide, thin)));
 
     private static Gen<QwenMediaItem> VideoGen =>
         from w in Gen.Choose(64, 3840)
@@ -37,7 +41,9 @@ public class QwenRequestTests
         from text in Gen.Choose(0, 150)
         from reserved in Gen.Choose(0, 50)
         from order in Gen.Elements(QwenFitOrder.ResolutionFirst, QwenFitOrder.FramesFirst)
-        select new QwenRequestOptions(context, text, reserved, QwenVisionOptions.Checkpoint, QwenVideoRule.QwenVlUtils, order);
+        from imageRule in Gen.Elements(QwenResizeRule.Transformers, QwenResizeRule.QwenVlUtils)
+        from videoRule in Gen.Elements(QwenVideoRule.QwenVlUtils, QwenVideoRule.QwenVlUtilsV008)
+        select new QwenRequestOptions(context, text, reserved, new QwenVisionOptions(14, 2, 56 * 56, 28 * 28 * 16384, imageRule), videoRule, order);
 
     [Fact]
     public void Item_plans_are_the_strategies_own_plans_and_counts()
@@ -96,6 +102,7 @@ public class QwenRequestTests
             }
             Assert.True(fitted.Fits);
             Assert.True(fitted.TotalTokens + options.ReservedTokens <= options.ContextLength);
+            Assert.All(plans, p => Assert.True(p.ResizedWidth > 0 && p.ResizedHeight > 0, "upstream cannot resize to a zero side"));
             if (asGiven.Fits) Assert.Equal(QwenRequestCaps.None, fitted.Caps);
             // The plan written is the plan of the caps reported.
             var again = new QwenItemPlan[items.Length];
@@ -103,21 +110,69 @@ public class QwenRequestTests
         }).Check(Runs);
     }
 
+    /// <summary>Positions shrink with the pixel cap for every item (Fit's documentation: both qwen-vl-utils rules, and
+    /// transformers' rule for sides of at least the factor), so the caps Fit finds are the largest.</summary>
+    private static bool Monotone(QwenMediaItem[] items, QwenRequestOptions options) =>
+        options.Image.Rule == QwenResizeRule.QwenVlUtils || items.All(i => Math.Min(i.Width, i.Height) >= options.Image.Factor);
+
     [Fact]
-    public void Resolution_first_finds_the_largest_pixel_cap_that_fits()
+    public void Fitted_caps_are_the_largest_that_fit_in_their_order()
     {
         var gen = from items in ItemsGen from options in OptionsGen select (items, options);
         Prop.ForAll(gen.ToArbitrary(), t =>
         {
-            var (items, o) = t;
-            var options = new QwenRequestOptions(o.ContextLength, o.TextTokens, o.ReservedTokens, o.Image, o.VideoRule, QwenFitOrder.ResolutionFirst);
+            var (items, options) = t;
             var plans = new QwenItemPlan[items.Length];
             QwenRequestPlan fitted;
             try { fitted = QwenRequest.Fit(items, options, plans); }
             catch (PlanException e) when (e.Error == PlanError.BudgetExceeded) { return; }
-            if (fitted.Caps.MaxPixels is long cap && fitted.Caps.MaxFrames is null)
-                Assert.False(QwenRequest.Plan(items, options, new QwenRequestCaps(cap + 1), plans).Fits);
+            var caps = fitted.Caps;
+            QwenRequest.Plan(items, options, plans);
+            long longest = plans.Where(p => p.Kind == QwenMediaKind.Video).Select(p => p.Frames).DefaultIfEmpty(0).Max();
+            if (caps.MaxPixels is long pixels && Monotone(items, options))
+                Assert.False(QwenRequest.Plan(items, options, new QwenRequestCaps(pixels + 1, caps.MaxFrames), plans).Fits, $"cap {pixels + 1} fits too");
+            if (caps.MaxFrames is long frames && frames + 2 <= longest)
+            {
+                if (options.Order == QwenFitOrder.FramesFirst || caps.MaxPixels is null)
+                    Assert.False(QwenRequest.Plan(items, options, new QwenRequestCaps(caps.MaxPixels, frames + 2), plans).Fits);
+            }
         }).Check(Runs);
+    }
+
+    [Fact] // review probe: FramesFirst with no frame count fitting at full resolution must search pixels with 2 frames' budget
+    public void Frames_first_fallback_searches_pixels_up_to_the_two_frame_budget()
+    {
+        var items = new[] { QwenMediaItem.Video(1920, 1080, 108_000, 30) };
+        var plans = new QwenItemPlan[1];
+        var options = new QwenRequestOptions(721, order: QwenFitOrder.FramesFirst);
+        var fitted = QwenRequest.Fit(items, options, plans);
+        Assert.True(fitted.Fits);
+        Assert.NotNull(fitted.Caps.MaxPixels);
+        Assert.False(QwenRequest.Plan(items, options, new QwenRequestCaps(fitted.Caps.MaxPixels + 1, fitted.Caps.MaxFrames), plans).Fits);
+    }
+
+    [Fact] // review probe: qwen-vl-utils shrinks a 1000×200 image at a low budget to a zero side, which upstream cannot resize
+    public void Fit_never_returns_a_zero_side()
+    {
+        var items = new[] { QwenMediaItem.Image(1000, 200), QwenMediaItem.Image(4000, 3000) };
+        var plans = new QwenItemPlan[2];
+        var options = new QwenRequestOptions(8, image: new QwenVisionOptions(rule: QwenResizeRule.QwenVlUtils));
+        try
+        {
+            var fitted = QwenRequest.Fit(items, options, plans);
+            Assert.All(plans, p => Assert.True(p.ResizedWidth > 0 && p.ResizedHeight > 0));
+            Assert.True(fitted.Fits);
+        }
+        catch (PlanException e)
+        {
+            Assert.Equal(PlanError.BudgetExceeded, e.Error);
+        }
+        // The premise (strategies.md §1.2, qwen-vl-utils: no clamp in the shrink branch): at a cap of 3136 pixels the
+        // 1000×200 image's height is floor(200 / sqrt(200000 / 3136) / 28) · 28 = 0.
+        var tight = QwenRequest.Plan(items, options, new QwenRequestCaps(3136), plans);
+        Assert.Equal(0, plans[0].ResizedHeight);
+        Assert.Equal(1, tight.EmptyItems);
+        Assert.False(tight.Fits);
     }
 
     [Fact]
