@@ -82,7 +82,7 @@ internal static class SpecEmitter
         string strategy = Planning + "InternVLDynamicTiling";
         var w = m.Writer;
 
-        m.Doc($"The InternVL dynamic-tiling options this spec declares: {o.TileSize}-px tiles, {o.MinTiles} to {o.MaxTiles} tiles, "
+        m.Doc($"The InternVL dynamic-tiling options this spec declares: {o.TileSize}-px tiles, {TileRange(o.MinTiles, o.MaxTiles)}, "
             + (o.UseThumbnail ? "a thumbnail after grids of more than one tile" : "no thumbnail")
             + $", {o.TokensPerTile} positions per tile, {(o.Order == InternVLCandidateOrder.Official ? "the official" : "transformers'")} candidate order. "
             + "Built once, on first use of the class.");
@@ -121,15 +121,19 @@ internal static class SpecEmitter
             w.Close();
             return;
         }
-        w.Line($"// The {candidates.Length} candidate grids of {Int(Math.Max(1, o.MinTiles))} to {Int(o.MaxTiles)} tiles as (columns, rows), in the order Plan scans them.");
-        w.Line("// They are sorted by tile count; within one tile count the order is "
-            + (o.Order == InternVLCandidateOrder.Official
-                ? "CPython 3.11's set iteration order, because the official dynamic_preprocess"
-                : "width-major (columns outer, rows inner), because transformers' get_all_supported_aspect_ratios"));
-        w.Line(o.Order == InternVLCandidateOrder.Official
-            ? "// builds sorted(set(...), key=i*j). It matters only on exact aspect-ratio ties: a later grid then wins when the image"
-            : "// loops that way before a stable sort. It matters only on exact aspect-ratio ties: a later grid then wins when the image");
-        w.Line("// covers more than half of its canvas, otherwise the earlier one stands.");
+        w.Line($"// The {candidates.Length} candidate grids of {TileRange(Math.Max(1, o.MinTiles), o.MaxTiles)} as (columns, rows), in the order Plan scans them.");
+        if (o.Order == InternVLCandidateOrder.Official)
+        {
+            w.Line("// Sorted by tile count; within one tile count in CPython 3.11's set iteration order, because the official");
+            w.Line("// dynamic_preprocess builds sorted(set(...), key=i*j).");
+        }
+        else
+        {
+            w.Line("// Sorted by tile count; within one tile count width-major (columns outer, rows inner), because transformers'");
+            w.Line("// get_all_supported_aspect_ratios loops that way before a stable sort.");
+        }
+        w.Line("// The order matters only on exact aspect-ratio ties: a later grid then wins when the image covers more than half");
+        w.Line("// of its canvas, otherwise the earlier one stands.");
         w.Line("global::System.ReadOnlySpan<int> expected = new int[]");
         w.Open();
         if (candidates.Length <= CommentedRowsLimit)
@@ -195,7 +199,8 @@ internal static class SpecEmitter
 
         m.Doc("Plans an image of <paramref name=\"width\"/>×<paramref name=\"height\"/> pixels with <see cref=\"Options\"/> "
             + "(<c>smart_resize</c>, then one token per merge × merge patches). Allocation-free.",
-            "<exception cref=\"" + Planning + "PlanException\">The size cannot be planned under this rule (see QwenNativeResolution.Plan).</exception>");
+            "<exception cref=\"" + Planning + "PlanException\">A size is not positive, the aspect ratio exceeds 200, or "
+            + "a legacy rule rejects a small side.</exception>");
         m.Member($"public static {plan} Plan(int width, int height) => {strategy}.Plan(width, height, in s_tesseraOptions);");
         EmitForwarders(m, plan, strategy, "<c>&lt;|vision_start|&gt;</c>, the <c>&lt;|image_pad|&gt;</c> run, <c>&lt;|vision_end|&gt;</c>");
         if (model.HasPipeline) EmitPipeline(m, Pipelines + "Qwen2VLPipeline", "Qwen2-VL");
@@ -217,18 +222,18 @@ internal static class SpecEmitter
             + (model.Spec.Pinpoints.Length == 0 ? " (the v1.6 defaults)" : "")
             + $", {o.CropSize}-px crops, patch {o.PatchSize} ({o.FeatureGrid}×{o.FeatureGrid} features per crop), "
             + $"\"{(o.Strategy == FeatureSelectStrategy.Default ? "default" : "full")}\" feature selection, "
-            + $"{o.NumAdditionalImageTokens} additional token(s) per crop. Built once, on first use of the class.");
+            + $"{o.NumAdditionalImageTokens} additional {(o.NumAdditionalImageTokens == 1 ? "token" : "tokens")} per crop. Built once, on first use of the class.");
         m.Member($"public static {options} Options {{ get; }} = new {options}(");
         w.Indent++;
         w.Line($"new {Planning}Pinpoint[]");
         w.Open();
         w.Line("// (height, width) canvases in the order select_best_resolution scans them: the first canvas with the most effective");
-        w.Line("// pixels (then the least waste) wins, so the order breaks ties.");
+        w.Line("// pixels (then the least waste) wins, so the order breaks ties. The comments give rows × columns of crops.");
         for (int k = 0; k < pinpoints.Length; k++)
         {
             var p = pinpoints[k];
             string entry = $"new {Planning}Pinpoint({Int(p.Height)}, {Int(p.Width)}),";
-            w.Line($"{entry,-52}// {Int(p.Height / o.CropSize)} × {Int(p.Width / o.CropSize)} crops");
+            w.Line($"{entry,-52}// {Int(p.Height / o.CropSize)} × {Int(p.Width / o.CropSize)}");
         }
         w.CloseWith("},");
         w.Line($"cropSize: {Int(o.CropSize)}, patchSize: {Int(o.PatchSize)}, strategy: {EnumValue(o.Strategy)}, "
@@ -288,6 +293,8 @@ internal static class SpecEmitter
         m.Member($"public static {pipeline} CreatePipeline({NormalizationType}? normalization, {FilterType} filter) => "
             + $"new {pipeline}(Options, normalization, filter);");
     }
+
+    private static string TileRange(int min, int max) => min == max ? $"exactly {Int(max)} tiles" : $"{Int(min)} to {Int(max)} tiles";
 
     private static string RuleText(QwenResizeRule rule) => rule switch
     {

@@ -59,7 +59,8 @@ public sealed class TilingSpecGenerator : IIncrementalGenerator
         try
         {
             if (ctx.TargetSymbol is not INamedTypeSymbol type || type.TypeKind != TypeKind.Class || ctx.Attributes.Length != 1) return null;
-            if (type.Arity > 0 || type.IsFileLocal || !IsPartialEverywhere(type, cancellationToken)) return null;
+            if (type.Arity > 0 || type.IsFileLocal || !SyntaxFacts.IsValidIdentifier(type.Name) || !IsPartialEverywhere(type, cancellationToken))
+                return null;
 
             // One tiling attribute and at most one budget (duplicates are compile errors, reported by the compiler).
             AttributeData? tiling = null, budget = null;
@@ -114,7 +115,7 @@ public sealed class TilingSpecGenerator : IIncrementalGenerator
         if (type.DeclaringSyntaxReferences.Length == 0) return false;
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration
+            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration || declaration.Identifier.IsMissing
                 || !declaration.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword)))
                 return false;
         }
@@ -130,17 +131,25 @@ public sealed class TilingSpecGenerator : IIncrementalGenerator
     };
 
     /// <summary>
-    /// Whether the attribute bound cleanly: a constructor was found and every named argument written in the source reached
-    /// the attribute data (the compiler drops an unknown name), so half-typed code is never read as defaults.
+    /// Whether the attribute bound cleanly: it parses, a constructor was found, and every named argument written in the
+    /// source reached the attribute data exactly once (the compiler drops an unknown name), so half-typed code is never read
+    /// as defaults.
     /// </summary>
     private static bool IsWellFormed(AttributeData attribute, CancellationToken cancellationToken)
     {
         if (attribute.AttributeConstructor is null) return false;
         foreach (var arg in attribute.ConstructorArguments)
             if (arg.Kind == TypedConstantKind.Error) return false;
-        foreach (var named in attribute.NamedArguments)
+        for (int i = 0; i < attribute.NamedArguments.Length; i++)
+        {
+            var named = attribute.NamedArguments[i];
             if (named.Value.Kind == TypedConstantKind.Error) return false;
+            for (int j = 0; j < i; j++)
+                if (attribute.NamedArguments[j].Key == named.Key) return false; // written twice (a compile error)
+        }
         if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax) return false;
+        // A parse error anywhere in the [...] list (a missing parenthesis or bracket) means the user is still typing.
+        if (syntax.Parent is { ContainsDiagnostics: true } || syntax.ContainsDiagnostics) return false;
         int written = 0;
         if (syntax.ArgumentList is { } list)
         {
