@@ -17,9 +17,12 @@ namespace Tessera.Tests.Generators;
 /// <summary>Builds compilations that reference the Tessera runtime and runs the tiling-spec generator over them.</summary>
 internal static class GeneratorHarness
 {
-    /// <summary>C# as the consumer compiles it, with XML docs checked (so a broken <c>cref</c> in the output is a warning).</summary>
+    /// <summary>
+    /// C# as a consumer's Debug build compiles it (DEBUG defined, so the generated <c>Debug.Assert</c>s run), with XML
+    /// docs checked (so a broken <c>cref</c> in the output is a warning).
+    /// </summary>
     public static CSharpParseOptions ParseOptions { get; } =
-        new(LanguageVersion.Latest, DocumentationMode.Diagnose);
+        new(LanguageVersion.Latest, DocumentationMode.Diagnose, preprocessorSymbols: new[] { "DEBUG" });
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(LoadReferences);
 

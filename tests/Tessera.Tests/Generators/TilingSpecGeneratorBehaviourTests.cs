@@ -186,6 +186,22 @@ public sealed class TilingSpecGeneratorBehaviourTests : IDisposable
         Assert.Equal(expected, actual);
     }
 
+    [Fact]
+    public void TheCompiledCandidateTableIsCheckedAgainstTheRuntimeOne()
+    {
+        var type = Spec("InternVLCard");
+        var check = type.GetMethod("MatchesCompiledTesseraCandidates", BindingFlags.NonPublic | BindingFlags.Static)!.CreateDelegate<CandidateCheck>();
+        var candidates = InternVLOptions.ModelCard.Candidates.ToArray();
+        Assert.True(check(candidates));
+        // Swapping two grids of the same tile count (only the tie order differs) is caught, as is a missing grid.
+        int k = Array.FindIndex(candidates, c => c.Count == 2);
+        (candidates[k], candidates[k + 1]) = (candidates[k + 1], candidates[k]);
+        Assert.False(check(candidates));
+        Assert.False(check(InternVLOptions.ModelCard.Candidates[1..]));
+    }
+
+    private delegate bool CandidateCheck(ReadOnlySpan<GridShape> candidates);
+
     private delegate int WriteLayoutFn(in InternVLPlan plan, Span<LayoutSegment> destination);
 
     [Fact]

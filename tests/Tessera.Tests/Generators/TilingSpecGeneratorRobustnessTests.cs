@@ -69,6 +69,8 @@ public sealed class TilingSpecGeneratorRobustnessTests
     // Upstream accepts these: the candidate list is empty and every image gets the default 1×1 grid (InternVLOptions).
     [InlineData("[AspectRatioTiling(MaxTiles = -5)] internal partial class Odd;")]
     [InlineData("[AspectRatioTiling(MinTiles = 8, MaxTiles = 4)] internal partial class Odd;")]
+    // The largest supported table (tens of thousands of grids) is written compactly, without a comment per grid.
+    [InlineData("[AspectRatioTiling(MaxTiles = Tessera.Planning.InternVLOptions.MaxSupportedTiles)] internal partial class Odd;")]
     public void SpecsThePlanningCoreAcceptsAreGeneratedEvenWhenOdd(string declaration)
     {
         string source = "using Tessera.Specs;\nnamespace Demo { " + declaration + " }";
