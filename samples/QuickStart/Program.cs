@@ -49,4 +49,10 @@ foreach (var preset in Presets.All)
         Console.WriteLine($"{preset.Name,-22} {"error",-7} {e.Message}");
     }
 }
+
+// The same InternVL settings declared as a spec (InternVL15Tiling.cs): its plan and worst case were generated at compile time.
+var spec = QuickStart.InternVL15Tiling.Plan(width, height);
+Console.WriteLine($"{"[AspectRatioTiling]",-22} {$"{spec.Grid.Columns}×{spec.Grid.Rows}",-7} {$"{spec.ResizedWidth}×{spec.ResizedHeight}",-12} "
+    + $"{spec.NumImages,5} {QuickStart.InternVL15Tiling.CountTokens(spec),7}  generated spec: at most {QuickStart.InternVL15Tiling.MaxTokens} tokens, "
+    + $"{QuickStart.InternVL15Tiling.RemainingTokens} of {QuickStart.InternVL15Tiling.ContextLength} left");
 return 0;
