@@ -295,7 +295,8 @@ public static class QwenRequest
     /// <item><see cref="QwenFitOrder.FramesFirst"/>: the most frames that fit at full resolution; when none do, the largest
     /// pixel cap that fits with 2 frames, then as many frames as fit under it.</item>
     /// </list>
-    /// Pixel caps are bisected: below the smallest cap at which every item keeps both sides (qwen-vl-utils can shrink a very
+    /// A reported pixel cap always binds some item: it is <c>null</c> when the frame cap alone brings the request within
+    /// budget. Pixel caps are bisected: below the smallest cap at which every item keeps both sides (qwen-vl-utils can shrink a very
     /// thin item to a zero side), the largest cap whose plan fits. That is the largest of all when each item's positions
     /// shrink with its cap, as they do under both qwen-vl-utils rules and under transformers' rule for sides of at least the
     /// resize factor; transformers' clamp of a side under the factor up to the factor can make a lower cap cost a few more
@@ -317,16 +318,16 @@ public static class QwenRequest
         {
             if (LargestFrameCap(items, options, null, frameCeiling, destination) is long frames)
                 caps = new QwenRequestCaps(null, frames);
-            else if (LargestPixelCap(items, options, 2, destination) is long pixels)
+            else if (TryLargestPixelCap(items, options, 2, destination, out long? pixels))
                 caps = new QwenRequestCaps(pixels, LargestFrameCap(items, options, pixels, frameCeiling, destination));
         }
         else
         {
-            if (LargestPixelCap(items, options, null, destination) is long pixels)
+            if (TryLargestPixelCap(items, options, null, destination, out long? pixels))
                 caps = new QwenRequestCaps(pixels, null);
             else
                 for (long frames = frameCeiling - frameCeiling % 2; frames >= 2 && caps is null; frames -= 2)
-                    if (LargestPixelCap(items, options, frames, destination) is long p) caps = new QwenRequestCaps(p, frames);
+                    if (TryLargestPixelCap(items, options, frames, destination, out long? p)) caps = new QwenRequestCaps(p, frames);
         }
         if (caps is not QwenRequestCaps found)
         {
@@ -338,14 +339,18 @@ public static class QwenRequest
     }
 
     /// <summary>
-    /// The largest pixel cap whose plan (with <paramref name="frameCap"/>) fits, or <c>null</c>: bisects first for the
+    /// Whether some pixel cap (with <paramref name="frameCap"/>) fits, and the largest that does in <paramref name="cap"/>:
+    /// <c>null</c> when the frame cap alone fits, so that a reported cap always binds some item. Bisects first for the
     /// smallest cap at which no item has a zero side (sides only shrink with the cap), then for the largest cap above it
     /// within budget.
     /// </summary>
-    private static long? LargestPixelCap(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, long? frameCap, Span<QwenItemPlan> scratch)
+    private static bool TryLargestPixelCap(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, long? frameCap,
+        Span<QwenItemPlan> scratch, out long? cap)
     {
+        cap = null;
         var top = Plan(items, options, new QwenRequestCaps(null, frameCap), scratch);
-        if (top.EmptyItems > 0) return null;
+        if (top.Fits) return true;
+        if (top.EmptyItems > 0) return false;
         long ceiling = 1;
         for (int i = 0; i < items.Length; i++) ceiling = Math.Max(ceiling, (long)Math.Min(long.MaxValue / 2, Math.Ceiling(scratch[i].MaxPixels)));
         long floor = Math.Min(PixelFloor(items, options), ceiling);
@@ -356,15 +361,16 @@ public static class QwenRequest
             if (Plan(items, options, new QwenRequestCaps(mid, frameCap), scratch).EmptyItems == 0) hi = mid;
             else lo = mid + 1;
         }
-        if (!Plan(items, options, new QwenRequestCaps(lo, frameCap), scratch).Fits) return null;
-        hi = ceiling; // invariant: lo fits
+        if (!Plan(items, options, new QwenRequestCaps(lo, frameCap), scratch).Fits) return false;
+        hi = ceiling; // invariant: lo fits; the ceiling (every item's own budget) does not, since the uncapped plan does not
         while (lo < hi)
         {
             long mid = lo + (hi - lo + 1) / 2;
             if (Plan(items, options, new QwenRequestCaps(mid, frameCap), scratch).Fits) lo = mid;
             else hi = mid - 1;
         }
-        return lo;
+        cap = lo;
+        return true;
     }
 
     /// <summary>The largest even frame cap in [2, ceiling] whose plan fits, or <c>null</c> when none does.</summary>

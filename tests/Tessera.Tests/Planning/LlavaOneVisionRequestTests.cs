@@ -11,7 +11,7 @@ namespace Tessera.Tests.Planning;
 /// and keeps the most frames that fit.</summary>
 public class LlavaOneVisionRequestTests
 {
-    private static readonly Config Runs = Config.QuickThrowOnFailure.WithMaxTest(300);
+    private static readonly Config Runs = PropertyRuns.Of(300);
     private static readonly LlavaOneVisionOptions Options = LlavaOneVisionOptions.Checkpoint;
 
     private static Gen<(int, int)[]> ImagesGen =>

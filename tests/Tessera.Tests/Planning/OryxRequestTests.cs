@@ -11,7 +11,7 @@ namespace Tessera.Tests.Planning;
 /// the most frames that fit.</summary>
 public class OryxRequestTests
 {
-    private static readonly Config Runs = Config.QuickThrowOnFailure.WithMaxTest(300);
+    private static readonly Config Runs = PropertyRuns.Of(300);
     private static readonly OryxOptions Options = OryxOptions.Scripts;
 
     private static Gen<(int, int)[]> ImagesGen =>

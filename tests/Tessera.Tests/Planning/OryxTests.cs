@@ -10,7 +10,7 @@ namespace Tessera.Tests.Planning;
 /// <summary>Oryx planning (strategies.md §6): the computed examples, the crash points turned into errors, and invariants.</summary>
 public class OryxTests
 {
-    private static readonly Config Runs = Config.QuickThrowOnFailure.WithMaxTest(400);
+    private static readonly Config Runs = PropertyRuns.Of(400);
 
     private static readonly Dictionary<string, string> ScriptEnvironment = new()
     {

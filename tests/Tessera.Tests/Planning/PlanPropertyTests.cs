@@ -12,7 +12,7 @@ namespace Tessera.Tests.Planning;
 /// </summary>
 public class PlanPropertyTests
 {
-    private static readonly Config Runs = Config.QuickThrowOnFailure.WithMaxTest(400);
+    private static readonly Config Runs = PropertyRuns.Of(400);
 
     private static Gen<int> Side => Gen.OneOf(Gen.Choose(1, 64), Gen.Choose(1, 4000), Gen.Choose(1, 20000));
 
