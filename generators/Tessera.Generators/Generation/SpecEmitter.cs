@@ -59,8 +59,8 @@ internal static class SpecEmitter
             case InternVLOptions o:
                 EmitInternVL(members, o, evaluation.MaxTokens, model);
                 break;
-            case QwenVisionOptions o:
-                EmitQwen(members, o, evaluation.MaxTokens, model);
+            case QwenVisionOptions o when evaluation.Rope is QwenRopeOptions rope:
+                EmitQwen(members, o, rope, evaluation.MaxTokens, model);
                 break;
             case LlavaNextOptions o:
                 EmitLlavaNext(members, o, evaluation.MaxTokens, model);
@@ -176,7 +176,7 @@ internal static class SpecEmitter
         w.Close();
     }
 
-    private static void EmitQwen(Members m, QwenVisionOptions o, long maxTokens, SpecClassModel model)
+    private static void EmitQwen(Members m, QwenVisionOptions o, QwenRopeOptions rope, long maxTokens, SpecClassModel model)
     {
         string options = Planning + "QwenVisionOptions";
         string plan = Planning + "QwenPlan";
@@ -204,10 +204,39 @@ internal static class SpecEmitter
         m.Member($"public static {plan} Plan(int width, int height) => {strategy}.Plan(width, height, in s_tesseraOptions);");
         EmitForwarders(m, plan, strategy, "<c>&lt;|vision_start|&gt;</c>, the <c>&lt;|image_pad|&gt;</c> run, <c>&lt;|vision_end|&gt;</c>");
         if (model.HasPipeline) EmitPipeline(m, Pipelines + "Qwen2VLPipeline", "Qwen2-VL");
+        EmitRope(m, rope);
 
         w.Line();
         w.Line($"private static readonly {options} s_tesseraOptions = new {options}(patchSize: {Int(o.PatchSize)}, mergeSize: {Int(o.MergeSize)}, "
             + $"minPixels: {Long(o.MinPixels)}L, maxPixels: {Long(o.MaxPixels)}L, rule: {EnumValue(o.Rule)}, temporalPatchSize: {Int(o.TemporalPatchSize)});");
+        w.Line();
+        w.Line($"private static readonly {Planning}QwenRopeOptions s_tesseraRope = new {Planning}QwenRopeOptions(variant: {EnumValue(rope.Variant)}, "
+            + $"spatialMergeSize: {Int(rope.SpatialMergeSize)}, tokensPerSecond: {Int(rope.TokensPerSecond)});");
+    }
+
+    private static void EmitRope(Members m, QwenRopeOptions rope)
+    {
+        string options = Planning + "QwenRopeOptions";
+        string span = "global::System.ReadOnlySpan";
+        m.Doc($"The M-RoPE options this spec declares: {RopeText(rope.Variant)}, merge {rope.SpatialMergeSize}"
+            + (rope.Variant is QwenRopeVariant.Qwen2VL or QwenRopeVariant.Qwen2VLUnified ? "" : $", {rope.TokensPerSecond} tokens per second")
+            + ", the released special-token ids.");
+        m.Member($"public static {options} RopeOptions => s_tesseraRope;");
+        m.Doc("Writes the M-RoPE position ids of one sequence into <paramref name=\"positions\"/> (shape [3, L]: temporal, height, width "
+            + "rows) with <see cref=\"RopeOptions\"/> and returns <c>rope_deltas</c>. Allocation-free.",
+            "<param name=\"inputIds\">The expanded prompt's token ids (each vision block as <see cref=\"WriteBlockIds\"/> writes it).</param>",
+            "<param name=\"imageGrids\">(t, h, w) patch grids of the images, in prompt order.</param>",
+            "<param name=\"videoGrids\">(t, h, w) patch grids of the videos, in prompt order.</param>",
+            "<param name=\"secondPerGridTs\">Seconds per temporal patch of each video (empty for upstream's <c>None</c>).</param>",
+            "<param name=\"positions\">At least <c>3 · inputIds.Length</c> elements.</param>",
+            "<exception cref=\"" + Planning + "PlanException\">The ids and grids disagree (see <see cref=\"" + Planning + "QwenRope.GetRopeIndex\"/>).</exception>");
+        m.Member($"public static long GetRopeIndex({span}<int> inputIds, {span}<{Planning}GridThw> imageGrids, {span}<{Planning}GridThw> videoGrids, "
+            + $"{span}<double> secondPerGridTs, global::System.Span<long> positions) => "
+            + $"{Planning}QwenRope.GetRopeIndex(inputIds, imageGrids, videoGrids, secondPerGridTs, in s_tesseraRope, positions);");
+        m.Doc("Writes the token ids of one planned vision block (<c>&lt;|vision_start|&gt;</c>, its pads, <c>&lt;|vision_end|&gt;</c>) "
+            + "with <see cref=\"RopeOptions\"/>' ids and returns how many were written.");
+        m.Member($"public static int WriteBlockIds(in {Planning}QwenItemPlan item, global::System.Span<int> destination) => "
+            + $"{Planning}QwenRope.WriteBlockIds(in item, in s_tesseraRope, destination);");
     }
 
     private static void EmitLlavaNext(Members m, LlavaNextOptions o, long maxTokens, SpecClassModel model)
@@ -302,6 +331,16 @@ internal static class SpecEmitter
         QwenResizeRule.QwenVlUtils => "qwen-vl-utils' smart_resize",
         QwenResizeRule.TransformersLegacy => "transformers' smart_resize before PR #38706",
         _ => $"resize rule {(int)rule}",
+    };
+
+    private static string RopeText(QwenRopeVariant variant) => variant switch
+    {
+        QwenRopeVariant.Qwen2VL => "Qwen2-VL as released",
+        QwenRopeVariant.Qwen2VLUnified => "Qwen2-VL as in transformers main (token-type runs)",
+        QwenRopeVariant.Qwen25VL => "Qwen2.5-VL as released (float32 temporal product)",
+        QwenRopeVariant.Qwen25VLIntCast => "Qwen2.5-VL as in transformers 4.52 to 5.2 (integer seconds per grid)",
+        QwenRopeVariant.Qwen25VLUnified => "Qwen2.5-VL as in transformers main (token-type runs, integer seconds per grid)",
+        _ => $"rope variant {(int)variant}",
     };
 
     private static string FullName(SpecClassModel model)

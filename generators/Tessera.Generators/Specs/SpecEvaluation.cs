@@ -11,11 +11,12 @@ namespace Tessera.Generators.Specs;
 /// </summary>
 internal sealed class SpecEvaluation
 {
-    private SpecEvaluation(object? options, string? error, long maxTokens)
+    private SpecEvaluation(object? options, string? error, long maxTokens, QwenRopeOptions? rope = null)
     {
         Options = options;
         Error = error;
         MaxTokens = maxTokens;
+        Rope = rope;
     }
 
     /// <summary><see cref="InternVLOptions"/>, <see cref="QwenVisionOptions"/> or <see cref="LlavaNextOptions"/>; null on error.</summary>
@@ -23,6 +24,9 @@ internal sealed class SpecEvaluation
 
     /// <summary>The planning core's message for an impossible value; null when the spec is valid.</summary>
     public string? Error { get; }
+
+    /// <summary>The M-RoPE options of a native-resolution spec (its variant, merge size and tokens per second); null otherwise.</summary>
+    public QwenRopeOptions? Rope { get; }
 
     /// <summary>The most LLM positions one image can take under the spec (markers included); 0 on error.</summary>
     public long MaxTokens { get; }
@@ -46,7 +50,9 @@ internal sealed class SpecEvaluation
                     var o = new QwenVisionOptions(Int(spec, "PatchSize"), Int(spec, "MergeSize"), spec.Get("MinPixels"), spec.Get("MaxPixels"),
                         (QwenResizeRule)spec.Get("Rule"), Int(spec, "TemporalPatchSize"));
                     o.Validate();
-                    return new SpecEvaluation(o, null, QwenNativeResolution.MaxTokens(o));
+                    var rope = new QwenRopeOptions((QwenRopeVariant)spec.Get("Rope"), o.MergeSize, Int(spec, "TokensPerSecond"));
+                    rope.Validate();
+                    return new SpecEvaluation(o, null, QwenNativeResolution.MaxTokens(o), rope);
                 }
                 case SpecKind.AnyRes:
                 {

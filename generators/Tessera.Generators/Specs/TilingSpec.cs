@@ -174,6 +174,8 @@ internal sealed class TilingSpec : IEquatable<TilingSpec>
                 yield return ("MaxPixels", 28 * 28 * 1280);
                 yield return ("Rule", (long)QwenResizeRule.Transformers);
                 yield return ("TemporalPatchSize", 2);
+                yield return ("Rope", (long)QwenRopeVariant.Qwen2VL);
+                yield return ("TokensPerSecond", 2);
                 break;
             case SpecKind.AnyRes:
                 yield return ("CropSize", 336);

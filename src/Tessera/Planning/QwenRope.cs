@@ -2,7 +2,8 @@ using System;
 
 namespace Tessera.Planning;
 
-/// <summary>Which version of transformers' <c>get_rope_index</c> (multimodal RoPE position ids) to reproduce.</summary>
+/// <summary>Which version of transformers' <c>get_rope_index</c> (multimodal RoPE position ids) to reproduce.
+/// (<see cref="QwenRopeOptions.Validate"/> accepts the range up to the last member: add new ones last.)</summary>
 public enum QwenRopeVariant
 {
     /// <summary>Qwen2-VL, classic (transformers 2025-02 .. 2026-02): temporal index = frame group, text after a block resumes
@@ -96,6 +97,16 @@ public readonly struct QwenRopeOptions
 
     /// <summary><c>&lt;|vision_end|&gt;</c> (only <see cref="QwenRope.WriteBlockIds"/> writes it; position ids treat it as text).</summary>
     public int VisionEndTokenId { get; }
+
+    /// <summary>Throws <see cref="PlanException"/> when a value is impossible: a variant outside <see cref="QwenRopeVariant"/>,
+    /// a merge size under 1, or a negative <see cref="TokensPerSecond"/> (upstream would count video time backwards).</summary>
+    public void Validate()
+    {
+        if (Variant is < QwenRopeVariant.Qwen2VL or > QwenRopeVariant.Qwen25VLUnified)
+            throw PlanException.Config($"unknown rope variant {(int)Variant}.");
+        if (SpatialMergeSize < 1) throw PlanException.Config($"spatial_merge_size must be at least 1, got {SpatialMergeSize}.");
+        if (TokensPerSecond < 0) throw PlanException.Config($"tokens_per_second must not be negative, got {TokensPerSecond}.");
+    }
 }
 
 /// <summary>
@@ -114,7 +125,8 @@ public static class QwenRope
     /// (<see cref="PositionsLength"/>); nothing is allocated.
     /// </summary>
     /// <exception cref="PlanException">The ids reference more images or videos than grids are given, a block's pads do not
-    /// match its grid (unified variants), or a grid not divisible by the merge size.</exception>
+    /// match its grid (unified variants), a grid not divisible by the merge size, or invalid options
+    /// (<see cref="QwenRopeOptions.Validate"/>).</exception>
     /// <exception cref="ArgumentException"><paramref name="positions"/> is shorter than <c>3 · L</c>.</exception>
     public static long GetRopeIndex(ReadOnlySpan<int> inputIds, ReadOnlySpan<GridThw> imageGrids, ReadOnlySpan<GridThw> videoGrids,
         ReadOnlySpan<double> secondPerGridTs, in QwenRopeOptions options, Span<long> positions)
@@ -122,7 +134,7 @@ public static class QwenRope
         int length = inputIds.Length;
         if (positions.Length < PositionsLength(length))
             throw new ArgumentException($"The positions need 3 × {length} elements (three rows of the sequence length); got {positions.Length}.", nameof(positions));
-        if (options.SpatialMergeSize < 1) throw PlanException.Config($"spatial_merge_size must be at least 1, got {options.SpatialMergeSize}.");
+        options.Validate();
         var t = positions.Slice(0, length);
         var h = positions.Slice(length, length);
         var w = positions.Slice(2 * length, length);

@@ -54,6 +54,14 @@ public sealed class NativeResolutionAttribute : Attribute
 
     /// <summary>Frames per temporal patch.</summary>
     public int TemporalPatchSize { get; set; } = 2;
+
+    /// <summary>Which <c>get_rope_index</c> the generated <c>GetRopeIndex</c> reproduces: the model's release by default
+    /// (<see cref="QwenRopeVariant.Qwen2VL"/>; <see cref="QwenRopeVariant.Qwen25VL"/> for Qwen2.5-VL checkpoints), or the
+    /// transformers version a deployment actually runs.</summary>
+    public QwenRopeVariant Rope { get; set; } = QwenRopeVariant.Qwen2VL;
+
+    /// <summary>Qwen2.5-VL's <c>vision_config.tokens_per_second</c> (2 in released checkpoints); Qwen2-VL variants ignore it.</summary>
+    public int TokensPerSecond { get; set; } = 2;
 }
 
 /// <summary>

@@ -54,6 +54,26 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCodeAttribute("Tessera.Generators", "0.1.0.0")]
         public static global::Tessera.Pipelines.Qwen2VLPipeline CreatePipeline(global::Tessera.Imaging.Tensors.NormalizationConstants? normalization, global::Tessera.Imaging.Resampling.ResampleFilter filter) => new global::Tessera.Pipelines.Qwen2VLPipeline(Options, normalization, filter);
 
+        /// <summary>The M-RoPE options this spec declares: Qwen2-VL as released, merge 2, the released special-token ids.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCodeAttribute("Tessera.Generators", "0.1.0.0")]
+        public static global::Tessera.Planning.QwenRopeOptions RopeOptions => s_tesseraRope;
+
+        /// <summary>Writes the M-RoPE position ids of one sequence into <paramref name="positions"/> (shape [3, L]: temporal, height, width rows) with <see cref="RopeOptions"/> and returns <c>rope_deltas</c>. Allocation-free.</summary>
+        /// <param name="inputIds">The expanded prompt's token ids (each vision block as <see cref="WriteBlockIds"/> writes it).</param>
+        /// <param name="imageGrids">(t, h, w) patch grids of the images, in prompt order.</param>
+        /// <param name="videoGrids">(t, h, w) patch grids of the videos, in prompt order.</param>
+        /// <param name="secondPerGridTs">Seconds per temporal patch of each video (empty for upstream's <c>None</c>).</param>
+        /// <param name="positions">At least <c>3 · inputIds.Length</c> elements.</param>
+        /// <exception cref="global::Tessera.Planning.PlanException">The ids and grids disagree (see <see cref="global::Tessera.Planning.QwenRope.GetRopeIndex"/>).</exception>
+        [global::System.CodeDom.Compiler.GeneratedCodeAttribute("Tessera.Generators", "0.1.0.0")]
+        public static long GetRopeIndex(global::System.ReadOnlySpan<int> inputIds, global::System.ReadOnlySpan<global::Tessera.Planning.GridThw> imageGrids, global::System.ReadOnlySpan<global::Tessera.Planning.GridThw> videoGrids, global::System.ReadOnlySpan<double> secondPerGridTs, global::System.Span<long> positions) => global::Tessera.Planning.QwenRope.GetRopeIndex(inputIds, imageGrids, videoGrids, secondPerGridTs, in s_tesseraRope, positions);
+
+        /// <summary>Writes the token ids of one planned vision block (<c>&lt;|vision_start|&gt;</c>, its pads, <c>&lt;|vision_end|&gt;</c>) with <see cref="RopeOptions"/>' ids and returns how many were written.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCodeAttribute("Tessera.Generators", "0.1.0.0")]
+        public static int WriteBlockIds(in global::Tessera.Planning.QwenItemPlan item, global::System.Span<int> destination) => global::Tessera.Planning.QwenRope.WriteBlockIds(in item, in s_tesseraRope, destination);
+
         private static readonly global::Tessera.Planning.QwenVisionOptions s_tesseraOptions = new global::Tessera.Planning.QwenVisionOptions(patchSize: 14, mergeSize: 2, minPixels: 3136L, maxPixels: 12845056L, rule: global::Tessera.Planning.QwenResizeRule.Transformers, temporalPatchSize: 2);
+
+        private static readonly global::Tessera.Planning.QwenRopeOptions s_tesseraRope = new global::Tessera.Planning.QwenRopeOptions(variant: global::Tessera.Planning.QwenRopeVariant.Qwen2VL, spatialMergeSize: 2, tokensPerSecond: 2);
     }
 }
