@@ -18,6 +18,8 @@ public enum QwenRopeVariant
     /// <summary>Qwen2.5-VL in transformers main: integer-truncated <c>second_per_grid_t</c>, images' temporal index = frame
     /// group, text after a block advances by <c>max(h, w) / merge</c> only.</summary>
     Qwen25VLUnified,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>A vision grid in patches: <c>(t, h, w)</c> as in <c>image_grid_thw</c> / <c>video_grid_thw</c>.</summary>
@@ -96,6 +98,14 @@ public readonly struct QwenRopeOptions
 
     /// <summary><c>&lt;|vision_end|&gt;</c> (only <see cref="QwenRope.WriteBlockIds"/> writes it; position ids treat it as text).</summary>
     public int VisionEndTokenId { get; }
+
+    /// <summary>Throws <see cref="PlanException"/> when a value is impossible (<see cref="QwenRope.GetRopeIndex"/> calls it).</summary>
+    /// <exception cref="PlanException">A <see cref="Variant"/> outside its declared members, or a spatial merge size below 1.</exception>
+    public void Validate()
+    {
+        PlanEnums.Check(Variant);
+        if (SpatialMergeSize < 1) throw PlanException.Config($"spatial_merge_size must be at least 1, got {SpatialMergeSize}.");
+    }
 }
 
 /// <summary>
@@ -113,8 +123,9 @@ public static class QwenRope
     /// means upstream's <c>None</c> (1.0 per temporal group). The span needs <c>3 · L</c> elements
     /// (<see cref="PositionsLength"/>); nothing is allocated.
     /// </summary>
-    /// <exception cref="PlanException">The ids reference more images or videos than grids are given, a block's pads do not
-    /// match its grid (unified variants), or a grid not divisible by the merge size.</exception>
+    /// <exception cref="PlanException">Invalid options (<see cref="QwenRopeOptions.Validate"/>: a variant outside its declared
+    /// members, or a merge size below 1), even for text only; the ids reference more images or videos than grids are given,
+    /// a block's pads do not match its grid (unified variants), or a grid not divisible by the merge size.</exception>
     /// <exception cref="ArgumentException"><paramref name="positions"/> is shorter than <c>3 · L</c>.</exception>
     public static long GetRopeIndex(ReadOnlySpan<int> inputIds, ReadOnlySpan<GridThw> imageGrids, ReadOnlySpan<GridThw> videoGrids,
         ReadOnlySpan<double> secondPerGridTs, in QwenRopeOptions options, Span<long> positions)
@@ -122,7 +133,7 @@ public static class QwenRope
         int length = inputIds.Length;
         if (positions.Length < PositionsLength(length))
             throw new ArgumentException($"The positions need 3 × {length} elements (three rows of the sequence length); got {positions.Length}.", nameof(positions));
-        if (options.SpatialMergeSize < 1) throw PlanException.Config($"spatial_merge_size must be at least 1, got {options.SpatialMergeSize}.");
+        options.Validate();
         var t = positions.Slice(0, length);
         var h = positions.Slice(length, length);
         var w = positions.Slice(2 * length, length);
@@ -151,8 +162,10 @@ public static class QwenRope
     /// one placeholder into. Returns <see cref="QwenItemPlan.Positions"/>, the count written.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than the block.</exception>
+    /// <exception cref="PlanException">The item's <see cref="QwenItemPlan.Kind"/> is outside its declared members.</exception>
     public static int WriteBlockIds(in QwenItemPlan item, in QwenRopeOptions options, Span<int> destination)
     {
+        PlanEnums.Check(item.Kind);
         if (item.Positions < 2) throw new ArgumentException("The item plan holds no block (a default or unplanned QwenItemPlan).", nameof(item));
         if (item.Positions > destination.Length)
             throw new ArgumentException($"The destination holds {destination.Length} ids; the block needs {item.Positions}.", nameof(destination));

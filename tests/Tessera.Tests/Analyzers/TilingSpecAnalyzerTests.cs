@@ -66,6 +66,21 @@ public sealed class TilingSpecAnalyzerTests
             d.GetMessage());
     }
 
+    [Fact]
+    public async Task UndeclaredEnumValuesPointAtTheirArgument()
+    {
+        var order = await SingleAsync(Usings + "[AspectRatioTiling(MaxTiles = 6, [|Order = (InternVLCandidateOrder)99|])] public partial class S;",
+            "TESS001", DiagnosticSeverity.Error);
+        Assert.Equal(PlanError(() => new InternVLOptions(order: (InternVLCandidateOrder)99)), order.GetMessage());
+        var rule = await SingleAsync(Usings + "[NativeResolution([|Rule = (QwenResizeRule)7|])] public partial class S;", "TESS001",
+            DiagnosticSeverity.Error);
+        Assert.Equal(PlanError(() => new QwenVisionOptions(rule: (QwenResizeRule)7).Validate()), rule.GetMessage());
+        var strategy = await SingleAsync(Usings + "[AnyResTiling([|Strategy = (FeatureSelectStrategy)(-1)|])] public partial class S;", "TESS001",
+            DiagnosticSeverity.Error);
+        Assert.Equal(PlanError(() => new LlavaNextOptions(LlavaNextOptions.V16.Pinpoints.ToArray(), strategy: (FeatureSelectStrategy)(-1))),
+            strategy.GetMessage());
+    }
+
     // ---- TESS002: worst case over the budget ----------------------------------------------------------------------
 
     [Fact]
