@@ -9,6 +9,8 @@ public enum GptDetail
     Low,
     /// <summary>Fit in 2048², shortest side to 768, then a cost per 512-px tile.</summary>
     High,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>How the scaled sizes of the high-detail rule are rounded (OpenAI's documentation does not say).</summary>
@@ -19,6 +21,8 @@ public enum GptScaledSizeRounding
     Exact,
     /// <summary>Truncate each scaled size to whole pixels after every scaling step. 1366×1024 → 1024×768 → 765.</summary>
     Floor,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>Constants of the GPT-4V / GPT-4o "tile" cost model (documented values as defaults).</summary>
@@ -65,8 +69,12 @@ public readonly struct GptDetailOptions
     public GptScaledSizeRounding Rounding { get; }
 
     /// <summary>Throws <see cref="PlanException"/> for impossible values.</summary>
+    /// <exception cref="PlanException">A <see cref="Detail"/> or <see cref="Rounding"/> outside its declared members, a
+    /// negative token cost, or a side below 1.</exception>
     public void Validate()
     {
+        PlanEnums.Check(Detail);
+        PlanEnums.Check(Rounding);
         if (BaseTokens < 0 || TokensPerTile < 0) throw PlanException.Config("token costs must not be negative.");
         if (TileSize < 1 || MaxSide < 1 || ShortSide < 1) throw PlanException.Config("tile size, max side and short side must be positive.");
     }
@@ -114,6 +122,7 @@ public static class GptDetailCost
     public const string ImageToken = "<image>";
 
     /// <summary>Plans the cost of an image of <paramref name="width"/>×<paramref name="height"/>.</summary>
+    /// <exception cref="PlanException">Invalid options (<see cref="GptDetailOptions.Validate"/>) or a size that is not positive.</exception>
     public static GptDetailPlan Plan(int width, int height, in GptDetailOptions options)
     {
         options.Validate();
@@ -174,6 +183,7 @@ public static class GptDetailCost
     public static long CountTokens(in GptDetailPlan plan) => plan.Tokens;
 
     /// <summary>Largest <see cref="CountTokens"/> any image can get: high detail peaks at the 2048 × 768 rectangle's tiles.</summary>
+    /// <exception cref="PlanException">Invalid options (<see cref="GptDetailOptions.Validate"/>).</exception>
     public static long MaxTokens(in GptDetailOptions options)
     {
         options.Validate();

@@ -11,6 +11,8 @@ public enum InternVLCandidateOrder
     Official,
     /// <summary>transformers' GotOcr2 <c>get_all_supported_aspect_ratios</c>: width-major nested loops, stable-sorted by tile count.</summary>
     Transformers,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>
@@ -22,10 +24,12 @@ public sealed class InternVLOptions
     private readonly GridShape[] _candidates;
 
     /// <summary>Creates options and their candidate table.</summary>
-    /// <exception cref="PlanException">A value is impossible (tile size &lt; 1, max tiles beyond the supported count, negative tokens).</exception>
+    /// <exception cref="PlanException">A value is impossible (tile size &lt; 1, max tiles beyond the supported count, negative
+    /// tokens, an <paramref name="order"/> outside its declared members).</exception>
     public InternVLOptions(int tileSize = 448, int minTiles = 1, int maxTiles = 12, bool useThumbnail = true, int tokensPerTile = 256,
         InternVLCandidateOrder order = InternVLCandidateOrder.Official)
     {
+        PlanEnums.Check(order);
         if (tileSize < 1) throw PlanException.Config($"image_size must be at least 1, got {tileSize}.");
         // Upstream accepts min_num > max_num (and max_num < 1): the candidate list is then empty and the default grid (1, 1)
         // stands. min_num < 1 builds the same list as 1 (every i·j is at least 1), so the tables start from 1.

@@ -10,6 +10,8 @@ public enum FeatureSelectStrategy
     Default,
     /// <summary><c>"full"</c>: every feature is kept (SigLIP towers have no CLS; LLaVA-OneVision).</summary>
     Full,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>One AnyRes canvas, read the way transformers reads <c>image_grid_pinpoints</c>: height first.</summary>
@@ -55,11 +57,12 @@ public sealed class LlavaNextOptions
     /// <param name="patchSize">ViT patch side; the crop holds <c>crop / patch</c> (floor) patches per side.</param>
     /// <param name="strategy"><c>vision_feature_select_strategy</c>.</param>
     /// <param name="numAdditionalImageTokens">Extra ViT outputs per crop counted by the processor (1 for CLIP's CLS).</param>
-    /// <exception cref="PlanException">The pinpoint list is empty, a canvas is not a positive multiple of the crop, or a
-    /// size is not positive.</exception>
+    /// <exception cref="PlanException">The pinpoint list is empty, a canvas is not a positive multiple of the crop, a
+    /// size is not positive, or <paramref name="strategy"/> is outside its declared members.</exception>
     public LlavaNextOptions(IReadOnlyList<Pinpoint> pinpoints, int cropSize = 336, int patchSize = 14,
         FeatureSelectStrategy strategy = FeatureSelectStrategy.Default, int numAdditionalImageTokens = 1)
     {
+        PlanEnums.Check(strategy);
         if (pinpoints is null) throw PlanException.Config("image_grid_pinpoints must be a list of [height, width] pairs.");
         if (patchSize < 1) throw PlanException.Config($"patch_size must be at least 1, got {patchSize}.");
         if (cropSize < 1) throw PlanException.Config($"crop_size must be at least 1, got {cropSize}.");

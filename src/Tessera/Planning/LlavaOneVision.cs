@@ -26,11 +26,13 @@ public sealed class LlavaOneVisionOptions
     /// <c>int(mean · 255)</c>; <c>null</c> means the checkpoints' 0.5, 0.5, 0.5 (127, 127, 127). The processor class default
     /// is the CLIP mean (122, 116, 104 then), so pass it when planning for a config that leaves the mean out.</param>
     /// <exception cref="PlanException">Empty pinpoints, a canvas that is not a positive multiple of the crop, a
-    /// non-positive size, or a mean that is not three values each giving a colour in 0..255.</exception>
+    /// non-positive size, a <paramref name="strategy"/> outside its declared members, or a mean that is not three values
+    /// each giving a colour in 0..255.</exception>
     public LlavaOneVisionOptions(IReadOnlyList<Pinpoint> pinpoints, int cropSize = 384, int featureGrid = 27, int maxNumPatches = 9,
         FeatureSelectStrategy strategy = FeatureSelectStrategy.Full, int numAdditionalImageTokens = 0,
         IReadOnlyList<double>? imageMean = null)
     {
+        PlanEnums.Check(strategy);
         if (pinpoints is null) throw PlanException.Config("image_grid_pinpoints must be a list of [height, width] pairs.");
         if (cropSize < 1) throw PlanException.Config($"crop_size must be at least 1, got {cropSize}.");
         if (featureGrid < 1 || featureGrid > cropSize)

@@ -58,6 +58,8 @@ public enum LlavaOneVisionImagePolicy
     AnyRes,
     /// <summary>One of several images of a sample: padded to a square, resized to one crop, not tiled.</summary>
     PaddedSquare,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>
@@ -224,8 +226,12 @@ public static partial class LlavaOneVision
     public static long CountTokens(in LlavaOneVisionSquarePlan plan) => plan.Tokens;
 
     /// <summary>The one token count of an image of a sample, whichever policy planned it.</summary>
-    public static long CountTokens(in LlavaOneVisionImagePlan plan) =>
-        plan.Policy == LlavaOneVisionImagePolicy.AnyRes ? CountTokens(plan.AnyRes) : CountTokens(plan.Square);
+    /// <exception cref="PlanException">The plan's <see cref="LlavaOneVisionImagePlan.Policy"/> is outside its declared members.</exception>
+    public static long CountTokens(in LlavaOneVisionImagePlan plan)
+    {
+        PlanEnums.Check(plan.Policy);
+        return plan.Policy == LlavaOneVisionImagePolicy.AnyRes ? CountTokens(plan.AnyRes) : CountTokens(plan.Square);
+    }
 
     /// <summary>Segments <see cref="WriteLayout(in LlavaOneVisionSquarePlan, Span{LayoutSegment})"/> writes: the features, then the newline.</summary>
     public static int LayoutSegmentCount(in LlavaOneVisionSquarePlan plan) => (plan.BaseFeaturesPlaced > 0 ? 1 : 0) + 1;
@@ -244,13 +250,21 @@ public static partial class LlavaOneVision
     }
 
     /// <summary>Segments the image's layout needs, whichever policy planned it.</summary>
-    /// <exception cref="PlanException">The AnyRes layout would need more than <see cref="int.MaxValue"/> segments.</exception>
-    public static int LayoutSegmentCount(in LlavaOneVisionImagePlan plan) =>
-        plan.Policy == LlavaOneVisionImagePolicy.AnyRes ? LayoutSegmentCount(plan.AnyRes) : LayoutSegmentCount(plan.Square);
+    /// <exception cref="PlanException">The AnyRes layout would need more than <see cref="int.MaxValue"/> segments, or the
+    /// plan's <see cref="LlavaOneVisionImagePlan.Policy"/> is outside its declared members.</exception>
+    public static int LayoutSegmentCount(in LlavaOneVisionImagePlan plan)
+    {
+        PlanEnums.Check(plan.Policy);
+        return plan.Policy == LlavaOneVisionImagePolicy.AnyRes ? LayoutSegmentCount(plan.AnyRes) : LayoutSegmentCount(plan.Square);
+    }
 
     /// <summary>Writes the image's layout, whichever policy planned it; returns the number of segments.</summary>
-    public static int WriteLayout(in LlavaOneVisionImagePlan plan, Span<LayoutSegment> destination) =>
-        plan.Policy == LlavaOneVisionImagePolicy.AnyRes ? WriteLayout(plan.AnyRes, destination) : WriteLayout(plan.Square, destination);
+    /// <exception cref="PlanException">The plan's <see cref="LlavaOneVisionImagePlan.Policy"/> is outside its declared members.</exception>
+    public static int WriteLayout(in LlavaOneVisionImagePlan plan, Span<LayoutSegment> destination)
+    {
+        PlanEnums.Check(plan.Policy);
+        return plan.Policy == LlavaOneVisionImagePolicy.AnyRes ? WriteLayout(plan.AnyRes, destination) : WriteLayout(plan.Square, destination);
+    }
 }
 
 /// <summary>A LLaVA-OneVision video's positions: pooled features of every frame, then one newline for the whole video.</summary>
@@ -288,6 +302,8 @@ public enum LlavaOneVisionFrameSampler
     TransformersArange,
     /// <summary>The original LLaVA-NeXT training code: <c>np.linspace(0, total - 1, k, dtype=int)</c>.</summary>
     LlavaNextLinspace,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>Which frames a sampler picks: how many indices and whether one of them lies past the video.</summary>
@@ -438,9 +454,13 @@ public static class LlavaOneVisionVideo
     /// index included) and returns how many were written.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
-    /// <exception cref="PlanException">A default (unplanned) sample.</exception>
-    public static int WriteFrameIndices(in LlavaOneVisionFrameSample sample, Span<long> destination) =>
-        sample.Sampler == LlavaOneVisionFrameSampler.TransformersArange
+    /// <exception cref="PlanException">A default (unplanned) sample, or a <see cref="LlavaOneVisionFrameSample.Sampler"/>
+    /// outside its declared members.</exception>
+    public static int WriteFrameIndices(in LlavaOneVisionFrameSample sample, Span<long> destination)
+    {
+        PlanEnums.Check(sample.Sampler);
+        return sample.Sampler == LlavaOneVisionFrameSampler.TransformersArange
             ? FrameSampling.WriteFloatArangeIndices(sample.TotalFrames, sample.NumFrames, destination)
             : FrameSampling.WriteNumpyLinspaceIndices(sample.TotalFrames, (int)sample.NumFrames, destination);
+    }
 }

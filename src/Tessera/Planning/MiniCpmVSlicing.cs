@@ -9,6 +9,8 @@ public enum EnsureDivideRule
     RoundHalfEven,
     /// <summary>LLaVA-UHD v1 branch <c>slice_process.py</c>: <c>max(floor(length / p) · p, p)</c>.</summary>
     Floor,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>Which prompt pieces surround the overview and the slices.</summary>
@@ -20,6 +22,8 @@ public enum SliceTokenSchema
     /// <summary>LLaVA-UHD v1 branch <c>slice_image_minicpm</c>: overview first, then each slice followed by one separator token,
     /// <c>,</c> inside a row and <c>\n</c> after the last slice of each row (<c>ind_tokens</c>).</summary>
     CommaNewline,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>Configuration of MiniCPM-V-style slicing (MiniCPM-V 2.6 and the LLaVA-UHD v1 branch that copied it).</summary>
@@ -87,14 +91,16 @@ public readonly struct MiniCpmVOptions
     public SliceTokenSchema Schema { get; }
 
     /// <summary>Throws <see cref="PlanException"/> when a value is impossible.</summary>
+    /// <exception cref="PlanException">A size or slice count below 1, a negative query count, or a <see cref="Rule"/> or
+    /// <see cref="Schema"/> outside its declared members.</exception>
     public void Validate()
     {
         if (ScaleResolution < 1) throw PlanException.Config($"scale_resolution must be at least 1, got {ScaleResolution}.");
         if (PatchSize < 1) throw PlanException.Config($"patch_size must be at least 1, got {PatchSize}.");
         if (MaxSliceNums < 1) throw PlanException.Config($"max_slice_nums must be at least 1, got {MaxSliceNums} (upstream asserts > 0).");
         if (QueryNum < 0) throw PlanException.Config($"the query count per view must not be negative, got {QueryNum}.");
-        if (Rule != EnsureDivideRule.RoundHalfEven && Rule != EnsureDivideRule.Floor) throw PlanException.Config($"unknown ensure_divide rule {Rule}.");
-        if (Schema != SliceTokenSchema.MiniCpmV26 && Schema != SliceTokenSchema.CommaNewline) throw PlanException.Config($"unknown schema {Schema}.");
+        PlanEnums.Check(Rule);
+        PlanEnums.Check(Schema);
     }
 }
 
@@ -288,8 +294,10 @@ public static class MiniCpmVSlicing
     }
 
     /// <summary><c>ensure_divide(length, p)</c> under <paramref name="rule"/>.</summary>
+    /// <exception cref="PlanException"><paramref name="rule"/> is outside its declared members.</exception>
     public static long EnsureDivide(double length, long p, EnsureDivideRule rule)
     {
+        PlanEnums.Check(rule);
         double q = length / p;
         double snapped = rule == EnsureDivideRule.RoundHalfEven ? PyMath.RoundHalfEven(q) : Math.Floor(q);
         long value = (long)snapped * p;
@@ -300,9 +308,11 @@ public static class MiniCpmVSlicing
     /// <c>find_best_resize((w, h), S, p, allow_upscale)</c>: when upscaling is allowed or the area exceeds S², the size of
     /// about S² pixels with the same aspect (<c>h' = int(S / √r)</c>, <c>w' = int(h'·r)</c>), then snapped by ensure_divide.
     /// </summary>
+    /// <exception cref="PlanException"><paramref name="rule"/> is outside its declared members.</exception>
     public static (long Width, long Height) FindBestResize(double width, double height, long scaleResolution, int patchSize,
         bool allowUpscale, bool areaExceeds, EnsureDivideRule rule)
     {
+        PlanEnums.Check(rule);
         if (areaExceeds || allowUpscale)
         {
             double r = width / height;
@@ -327,14 +337,17 @@ public static class MiniCpmVSlicing
     /// as one position (MiniCPM schema, the golden's <c>total_if_markers_newlines_digits_are_single_tokens</c>), or queries
     /// plus one separator per slice (',' / '\n' schema).
     /// </summary>
+    /// <exception cref="PlanException">The plan's <see cref="MiniCpmVPlan.Schema"/> is outside its declared members.</exception>
     public static long CountTokens(in MiniCpmVPlan plan)
     {
+        PlanEnums.Check(plan.Schema);
         if (plan.Schema == SliceTokenSchema.CommaNewline) return plan.QueryTokens + plan.SeparatorTokens;
         long idPart = plan.ImageIdDigits == 0 ? 0 : 2 + plan.ImageIdDigits;
         return idPart + plan.QueryTokens + 2L * plan.NumImages + plan.RowNewlines;
     }
 
     /// <summary>Largest <see cref="CountTokens"/> any image can get under <paramref name="options"/> at <paramref name="imageIndex"/>.</summary>
+    /// <exception cref="PlanException">The options are invalid (<see cref="MiniCpmVOptions.Validate"/>).</exception>
     public static long MaxTokens(in MiniCpmVOptions options, int imageIndex = 0)
     {
         options.Validate();
@@ -348,8 +361,10 @@ public static class MiniCpmVSlicing
     }
 
     /// <summary>Segments <see cref="WriteLayout"/> writes.</summary>
+    /// <exception cref="PlanException">The plan's <see cref="MiniCpmVPlan.Schema"/> is outside its declared members.</exception>
     public static int LayoutSegmentCount(in MiniCpmVPlan plan)
     {
+        PlanEnums.Check(plan.Schema);
         int query = plan.QueryNum > 0 ? 1 : 0;
         if (plan.Schema == SliceTokenSchema.CommaNewline) return query + plan.NumSlices * (query + 1);
         int id = plan.ImageIdDigits == 0 ? 0 : 2 + plan.ImageIdDigits;
@@ -363,8 +378,10 @@ public static class MiniCpmVSlicing
     /// q queries, then each slice's q queries followed by <c>,</c> (inside a row) or <c>\n</c> (row end). Returns the
     /// number of segments.
     /// </summary>
+    /// <exception cref="PlanException">The plan's <see cref="MiniCpmVPlan.Schema"/> is outside its declared members.</exception>
     public static int WriteLayout(in MiniCpmVPlan plan, Span<LayoutSegment> destination)
     {
+        PlanEnums.Check(plan.Schema);
         var writer = new LayoutWriter(destination);
         int cols = plan.Grid.Columns;
         if (plan.Schema == SliceTokenSchema.CommaNewline)

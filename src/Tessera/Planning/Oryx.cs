@@ -269,13 +269,14 @@ public static class Oryx
     /// 32 by default there).
     /// </summary>
     /// <exception cref="PlanException"><c>VIDEO_RESIZE</c> unset, or <c>VIDEO_MINRES</c> unset for a frame of at most
-    /// <c>VIDEO_MAXRES²</c> pixels (upstream: NameError); no frames; an image modality; a zero or oversized side as for
-    /// images; a feature grid the compressor cannot pool (a side not a multiple of the pooling window: upstream's reshape
-    /// fails).</exception>
+    /// <c>VIDEO_MAXRES²</c> pixels (upstream: NameError); no frames; an image modality or one outside the declared members;
+    /// a zero or oversized side as for images; a feature grid the compressor cannot pool (a side not a multiple of the
+    /// pooling window: upstream's reshape fails).</exception>
     public static OryxVideoPlan PlanVideo(int totalFrames, int width, int height, OryxOptions options, int? frames = null,
         OryxModality modality = OryxModality.Video)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
+        PlanEnums.Check(modality);
         if (modality != OryxModality.Video && modality != OryxModality.VideoLong)
             throw PlanException.Config($"PlanVideo plans Video or VideoLong, not {modality}; use PlanImage for images.");
         if (totalFrames < 1) throw PlanException.Config($"a video needs at least one frame, got {totalFrames}.");
@@ -346,9 +347,11 @@ public static class Oryx
     /// thin views, with a newline per row, bound the count. With <c>HIGHRES_BASE</c> unset the bound is that of a
     /// 2³¹-pixel side, i.e. there is no practical bound; with <c>VIDEO_RESIZE</c> unset a video plans nothing (0).
     /// </summary>
+    /// <exception cref="PlanException"><paramref name="modality"/> is outside its declared members.</exception>
     public static long MaxTokens(OryxOptions options, OryxModality modality = OryxModality.Image)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
+        PlanEnums.Check(modality);
         double p = options.VitPatchSize;
         if (modality == OryxModality.Image)
         {
@@ -378,8 +381,6 @@ public static class Oryx
             }
             return ToBound(high + low + 3);
         }
-        if (modality != OryxModality.Video && modality != OryxModality.VideoLong)
-            throw PlanException.Config($"unknown modality {modality}.");
         if (options.VideoBase is not int vb) return 0;
         int patch = modality == OryxModality.VideoLong ? options.VideoPatch * 2 : options.VideoPatch;
         double cell = p * (modality == OryxModality.VideoLong ? 4 : 2);

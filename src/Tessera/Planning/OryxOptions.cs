@@ -13,6 +13,8 @@ public enum OryxModality
     Video,
     /// <summary>A long video (training only upstream): frames at twice the video patch, 4×4 pooling (16×).</summary>
     VideoLong,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>How many frames a video contributes.</summary>
@@ -24,6 +26,8 @@ public enum OryxFrameSampling
     /// <summary>Training (<c>train.py::process_video</c>): the same <c>linspace</c> when the clip has more than
     /// <c>frames_upbound</c> frames, otherwise every frame once.</summary>
     Training,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>
@@ -58,8 +62,8 @@ public sealed class OryxOptions
     /// <param name="vitPatchSize">OryxViT patch size (16; hard-coded upstream).</param>
     /// <param name="modelMaxLength"><c>tokenizer_model_max_length</c>: longer sequences are cut silently (16384);
     /// <c>null</c> = no cut.</param>
-    /// <exception cref="PlanException">A patch, frame bound, ViT patch or max length below 1, or a negative base, size or
-    /// resolution.</exception>
+    /// <exception cref="PlanException">A patch, frame bound, ViT patch or max length below 1, a negative base, size or
+    /// resolution, or a <paramref name="frameSampling"/> outside its declared members.</exception>
     public OryxOptions(int? highResBase = 0, int highResPatch = 32, int? lowResSize = 384, int lowResPatch = 32,
         int? videoBase = 0, int videoPatch = 64, int maxRes = 1536, int minRes = 0, int videoMaxRes = 480, int? videoMinRes = 288,
         bool padToStride = false, int framesUpbound = 64, OryxFrameSampling frameSampling = OryxFrameSampling.Inference,
@@ -80,8 +84,7 @@ public sealed class OryxOptions
         if (modelMaxLength is int max) Positive(max, "model_max_length");
         if (videoPatch > int.MaxValue / 2)
             throw PlanException.Config($"the VIDEO_RESIZE patch {videoPatch} doubled (long videos) is beyond 32-bit range.");
-        if (frameSampling != OryxFrameSampling.Inference && frameSampling != OryxFrameSampling.Training)
-            throw PlanException.Config($"unknown frame sampling {frameSampling}.");
+        PlanEnums.Check(frameSampling);
         HighResBase = highResBase;
         HighResPatch = highResPatch;
         LowResSize = lowResSize;
@@ -160,11 +163,13 @@ public sealed class OryxOptions
     /// </summary>
     /// <exception cref="PlanException">A value upstream cannot parse (ValueError), beyond 32-bit range, or a bare-integer
     /// <c>LOWRES_RESIZE</c>: upstream accepts it at import and fails with a TypeError on the first image; Tessera refuses it
-    /// here.</exception>
+    /// here; or an argument the constructor rejects (a <paramref name="frameSampling"/> outside its declared members is
+    /// rejected before any variable is read).</exception>
     public static OryxOptions FromEnvironment(IReadOnlyDictionary<string, string> environment, int framesUpbound = 64,
         OryxFrameSampling frameSampling = OryxFrameSampling.Inference, int vitPatchSize = 16, int? modelMaxLength = 16384)
     {
         if (environment is null) throw new ArgumentNullException(nameof(environment));
+        PlanEnums.Check(frameSampling);
         int? videoBase = null, highBase = null, lowSize = null, videoMinRes = null;
         int videoPatch = 64, highPatch = 32, lowPatch = 32, maxRes = 1536, minRes = 0, videoMaxRes = 1536;
         if (environment.TryGetValue("VIDEO_RESIZE", out var video))

@@ -6,8 +6,11 @@ namespace Tessera.Planning;
 public readonly struct OryxVideoItem
 {
     /// <summary>Creates a video item.</summary>
+    /// <exception cref="PlanException"><paramref name="modality"/> is outside its declared members (an
+    /// <see cref="OryxModality.Image"/> is accepted here and rejected when the video is planned).</exception>
     public OryxVideoItem(int totalFrames, int width, int height, OryxModality modality = OryxModality.Video)
     {
+        PlanEnums.Check(modality);
         TotalFrames = totalFrames;
         Width = width;
         Height = height;

@@ -13,6 +13,8 @@ public enum QwenResizeRule
     QwenVlUtils,
     /// <summary>transformers before PR #38706: rejects a side smaller than the factor, no clamp in the shrink branch.</summary>
     TransformersLegacy,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>Configuration of Qwen2-VL / Qwen2.5-VL native-resolution planning.</summary>
@@ -64,8 +66,11 @@ public readonly struct QwenVisionOptions
     public int Factor => PatchSize * MergeSize;
 
     /// <summary>Throws <see cref="PlanException"/> when a value is impossible.</summary>
+    /// <exception cref="PlanException">A size below 1, a negative pixel bound, a <see cref="Rule"/> outside its declared
+    /// members, or (qwen-vl-utils) <c>max_pixels &lt; min_pixels</c>.</exception>
     public void Validate()
     {
+        PlanEnums.Check(Rule);
         if (PatchSize < 1) throw PlanException.Config($"patch_size must be at least 1, got {PatchSize}.");
         if (MergeSize < 1) throw PlanException.Config($"merge_size must be at least 1, got {MergeSize}.");
         if (TemporalPatchSize < 1) throw PlanException.Config($"temporal_patch_size must be at least 1, got {TemporalPatchSize}.");
@@ -135,7 +140,7 @@ public static class QwenNativeResolution
 
     /// <summary>Plans an image of <paramref name="width"/>×<paramref name="height"/> pixels.</summary>
     /// <exception cref="PlanException">A size is not positive, the aspect ratio exceeds 200, a legacy rule rejects a small
-    /// side, or the options are invalid.</exception>
+    /// side, or the options are invalid (<see cref="QwenVisionOptions.Validate"/>, an undefined rule included).</exception>
     public static QwenPlan Plan(int width, int height, in QwenVisionOptions options)
     {
         options.Validate();
@@ -147,6 +152,9 @@ public static class QwenNativeResolution
     /// <c>smart_resize(height, width, factor, min_pixels, max_pixels)</c> → <c>(h̄, w̄)</c>, in the argument order and with
     /// the arithmetic of the reference.
     /// </summary>
+    /// <exception cref="PlanException">A <paramref name="rule"/> outside its declared members, a size that is not positive,
+    /// a factor below 1, the aspect ratio exceeds 200, a legacy rule rejects a small side, <c>max_pixels</c> is 0 where
+    /// upstream divides by it, or a size beyond 64-bit range.</exception>
     public static (long Height, long Width) SmartResize(int height, int width, int factor, long minPixels, long maxPixels,
         QwenResizeRule rule = QwenResizeRule.Transformers) =>
         SmartResize(height, width, factor, minPixels, new PixelBudget(maxPixels), rule);
@@ -189,6 +197,7 @@ public static class QwenNativeResolution
     internal static (long Height, long Width) SmartResize(int height, int width, int factor, long minPixels, in PixelBudget maxPixels,
         QwenResizeRule rule)
     {
+        PlanEnums.Check(rule);
         if (width <= 0 || height <= 0)
         {
             throw PlanException.Size(width, height);
@@ -248,6 +257,7 @@ public static class QwenNativeResolution
     /// area budget, the shrink branch when the <c>max(factor, …)</c> clamp fires on one side (the other side is then at most
     /// <c>√(200 · max_pixels)</c>), and the grow branch's overshoot (each side at most one factor above its exact value).
     /// </summary>
+    /// <exception cref="PlanException">The options are invalid (<see cref="QwenVisionOptions.Validate"/>).</exception>
     public static long MaxTokens(in QwenVisionOptions options)
     {
         options.Validate();

@@ -9,6 +9,8 @@ public enum QwenMediaKind
     Image,
     /// <summary>A video, planned by <see cref="QwenVideo"/> (qwen-vl-utils).</summary>
     Video,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>One image or video of a Qwen2-VL / Qwen2.5-VL request, by its source size (and, for a video, its frames).</summary>
@@ -59,6 +61,8 @@ public enum QwenFitOrder
     ResolutionFirst,
     /// <summary>Lower the frame cap first (keep detail, sample fewer frames); then the pixel cap.</summary>
     FramesFirst,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>How a whole Qwen request is planned: the context it must fit, the text it shares the context with, the image
@@ -106,10 +110,13 @@ public readonly struct QwenRequestOptions
     public long VisionBudget => Budget.VisionBudget;
 
     /// <summary>Throws <see cref="PlanException"/> when a value is impossible.</summary>
+    /// <exception cref="PlanException">A bad budget, a <see cref="VideoRule"/> or <see cref="Order"/> outside its declared
+    /// members, or bad image options (<see cref="QwenVisionOptions.Validate"/>).</exception>
     public void Validate()
     {
         Budget.Validate();
-        if (Order != QwenFitOrder.ResolutionFirst && Order != QwenFitOrder.FramesFirst) throw PlanException.Config($"unknown fit order {Order}.");
+        PlanEnums.Check(VideoRule);
+        PlanEnums.Check(Order);
         Image.Validate();
     }
 }
@@ -256,14 +263,16 @@ public readonly struct QwenRequestPlan
 public static class QwenRequest
 {
     /// <summary>Plans every item as given (no fitting) and reports whether the request fits.</summary>
-    /// <exception cref="PlanException">Bad options, or an item upstream itself rejects (see <see cref="QwenNativeResolution.Plan"/>,
-    /// <see cref="QwenVideo.Plan"/>).</exception>
+    /// <exception cref="PlanException">Bad options (see <see cref="QwenRequestOptions.Validate"/>), an item whose
+    /// <see cref="QwenMediaItem.Kind"/> is not a declared member, or an item upstream itself rejects (see
+    /// <see cref="QwenNativeResolution.Plan"/>, <see cref="QwenVideo.Plan"/>).</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="items"/>.</exception>
     public static QwenRequestPlan Plan(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, Span<QwenItemPlan> destination) =>
         Plan(items, options, QwenRequestCaps.None, destination);
 
     /// <summary>Plans every item under <paramref name="caps"/> and reports whether the request fits.</summary>
-    /// <exception cref="PlanException">Bad options or caps, an item upstream itself rejects, or totals beyond 64 bits.</exception>
+    /// <exception cref="PlanException">Bad options or caps, an item whose <see cref="QwenMediaItem.Kind"/> is not a declared
+    /// member, an item upstream itself rejects, or totals beyond 64 bits.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="items"/>.</exception>
     public static QwenRequestPlan Plan(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, in QwenRequestCaps caps,
         Span<QwenItemPlan> destination)
@@ -273,6 +282,7 @@ public static class QwenRequest
         if (caps.MaxFrames is long f && f < 2) throw PlanException.Config($"the frame cap must be at least 2 (one temporal patch), got {f}.");
         if (destination.Length < items.Length)
             throw new ArgumentException($"The destination holds {destination.Length} item plans; {items.Length} are needed.", nameof(destination));
+        for (int i = 0; i < items.Length; i++) PlanEnums.Check(items[i].Kind); // before any plan is written
         long images = 0, videos = 0;
         int empty = 0;
         for (int i = 0; i < items.Length; i++)
@@ -304,7 +314,8 @@ public static class QwenRequest
     /// give each frame more pixels under a total budget, so positions are not monotone in frames.
     /// </summary>
     /// <exception cref="PlanException"><see cref="PlanError.BudgetExceeded"/> when no caps fit (every item at its smallest
-    /// usable resolution and 2 frames per video is over budget); bad options; an item upstream rejects.</exception>
+    /// usable resolution and 2 frames per video is over budget); bad options; an item whose kind is not a declared member;
+    /// an item upstream rejects.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="items"/>.</exception>
     public static QwenRequestPlan Fit(ReadOnlySpan<QwenMediaItem> items, in QwenRequestOptions options, Span<QwenItemPlan> destination)
     {

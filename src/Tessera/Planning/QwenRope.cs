@@ -2,8 +2,7 @@ using System;
 
 namespace Tessera.Planning;
 
-/// <summary>Which version of transformers' <c>get_rope_index</c> (multimodal RoPE position ids) to reproduce.
-/// (<see cref="QwenRopeOptions.Validate"/> accepts the range up to the last member: add new ones last.)</summary>
+/// <summary>Which version of transformers' <c>get_rope_index</c> (multimodal RoPE position ids) to reproduce.</summary>
 public enum QwenRopeVariant
 {
     /// <summary>Qwen2-VL, classic (transformers 2025-02 .. 2026-02): temporal index = frame group, text after a block resumes
@@ -19,6 +18,8 @@ public enum QwenRopeVariant
     /// <summary>Qwen2.5-VL in transformers main: integer-truncated <c>second_per_grid_t</c>, images' temporal index = frame
     /// group, text after a block advances by <c>max(h, w) / merge</c> only.</summary>
     Qwen25VLUnified,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>A vision grid in patches: <c>(t, h, w)</c> as in <c>image_grid_thw</c> / <c>video_grid_thw</c>.</summary>
@@ -98,12 +99,12 @@ public readonly struct QwenRopeOptions
     /// <summary><c>&lt;|vision_end|&gt;</c> (only <see cref="QwenRope.WriteBlockIds"/> writes it; position ids treat it as text).</summary>
     public int VisionEndTokenId { get; }
 
-    /// <summary>Throws <see cref="PlanException"/> when a value is impossible: a variant outside <see cref="QwenRopeVariant"/>,
-    /// a merge size under 1, or a negative <see cref="TokensPerSecond"/> (upstream would count video time backwards).</summary>
+    /// <summary>Throws <see cref="PlanException"/> when a value is impossible (<see cref="QwenRope.GetRopeIndex"/> calls it).</summary>
+    /// <exception cref="PlanException">A <see cref="Variant"/> outside its declared members, a spatial merge size below 1, or a
+    /// negative <see cref="TokensPerSecond"/> (upstream would count video time backwards).</exception>
     public void Validate()
     {
-        if (Variant is < QwenRopeVariant.Qwen2VL or > QwenRopeVariant.Qwen25VLUnified)
-            throw PlanException.Config($"unknown rope variant {(int)Variant}.");
+        PlanEnums.Check(Variant);
         if (SpatialMergeSize < 1) throw PlanException.Config($"spatial_merge_size must be at least 1, got {SpatialMergeSize}.");
         if (TokensPerSecond < 0) throw PlanException.Config($"tokens_per_second must not be negative, got {TokensPerSecond}.");
     }
@@ -124,9 +125,10 @@ public static class QwenRope
     /// means upstream's <c>None</c> (1.0 per temporal group). The span needs <c>3 · L</c> elements
     /// (<see cref="PositionsLength"/>); nothing is allocated.
     /// </summary>
-    /// <exception cref="PlanException">The ids reference more images or videos than grids are given, a block's pads do not
-    /// match its grid (unified variants), a grid not divisible by the merge size, or invalid options
-    /// (<see cref="QwenRopeOptions.Validate"/>).</exception>
+    /// <exception cref="PlanException">Invalid options (<see cref="QwenRopeOptions.Validate"/>: a variant outside its declared
+    /// members, a merge size below 1, a negative tokens per second), even for text only; the ids reference more images or
+    /// videos than grids are given, a block's pads do not match its grid (unified variants), or a grid not divisible by the
+    /// merge size.</exception>
     /// <exception cref="ArgumentException"><paramref name="positions"/> is shorter than <c>3 · L</c>.</exception>
     public static long GetRopeIndex(ReadOnlySpan<int> inputIds, ReadOnlySpan<GridThw> imageGrids, ReadOnlySpan<GridThw> videoGrids,
         ReadOnlySpan<double> secondPerGridTs, in QwenRopeOptions options, Span<long> positions)
@@ -163,8 +165,10 @@ public static class QwenRope
     /// one placeholder into. Returns <see cref="QwenItemPlan.Positions"/>, the count written.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than the block.</exception>
+    /// <exception cref="PlanException">The item's <see cref="QwenItemPlan.Kind"/> is outside its declared members.</exception>
     public static int WriteBlockIds(in QwenItemPlan item, in QwenRopeOptions options, Span<int> destination)
     {
+        PlanEnums.Check(item.Kind);
         if (item.Positions < 2) throw new ArgumentException("The item plan holds no block (a default or unplanned QwenItemPlan).", nameof(item));
         if (item.Positions > destination.Length)
             throw new ArgumentException($"The destination holds {destination.Length} ids; the block needs {item.Positions}.", nameof(destination));

@@ -12,6 +12,8 @@ public enum QwenVideoRule
     /// <summary>qwen-vl-utils 0.0.8 (Qwen2-VL launch): frame count rounded half-even to the temporal factor, total budget
     /// 24 576·28², an element's <c>max_pixels</c> replaces the computed budget outright, no sample fps.</summary>
     QwenVlUtilsV008,
+    // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
+    // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
 
 /// <summary>
@@ -186,11 +188,13 @@ public static class QwenVideo
     /// <paramref name="width"/>×<paramref name="height"/>, as qwen-vl-utils' <c>fetch_video</c> does (reader torchvision or
     /// decord without a time range).
     /// </summary>
-    /// <exception cref="PlanException">Both fps and nframes given, the frame count leaves <c>[2, total]</c> (a 1-frame
-    /// video always does), a bad size or aspect ratio, or a per-frame budget below the minimum (0.0.10+ asserts).</exception>
+    /// <exception cref="PlanException">A <paramref name="rule"/> outside its declared members, both fps and nframes given,
+    /// the frame count leaves <c>[2, total]</c> (a 1-frame video always does), a bad size or aspect ratio, or a per-frame
+    /// budget below the minimum (0.0.10+ asserts).</exception>
     public static QwenVideoPlan Plan(int totalFrames, double videoFps, int width, int height, in QwenVideoRequest request,
         QwenVideoRule rule = QwenVideoRule.QwenVlUtils)
     {
+        PlanEnums.Check(rule);
         if (width <= 0 || height <= 0) throw PlanException.Size(width, height);
         long n = SmartNFrames(request, totalFrames, videoFps, rule);
         long minPixels = request.MinPixels ?? VideoMinPixels;
@@ -223,9 +227,11 @@ public static class QwenVideo
     }
 
     /// <summary>qwen-vl-utils <c>smart_nframes</c>: the number of frames to sample.</summary>
-    /// <exception cref="PlanException">Both fps and nframes given, or the count is outside <c>[2, total]</c>.</exception>
+    /// <exception cref="PlanException">A <paramref name="rule"/> outside its declared members, both fps and nframes given,
+    /// or the count is outside <c>[2, total]</c>.</exception>
     public static long SmartNFrames(in QwenVideoRequest request, int totalFrames, double videoFps, QwenVideoRule rule = QwenVideoRule.QwenVlUtils)
     {
+        PlanEnums.Check(rule);
         if (request.Fps.HasValue && request.NFrames.HasValue)
             throw PlanException.Config("Only accept either `fps` or `nframes`");
         if (totalFrames < 0) throw PlanException.Config($"total_frames must not be negative, got {totalFrames}.");

@@ -66,6 +66,32 @@ public sealed class TilingSpecAnalyzerTests
             d.GetMessage());
     }
 
+    [Fact]
+    public async Task UndeclaredEnumValuesPointAtTheirArgument()
+    {
+        var order = await SingleAsync(Usings + "[AspectRatioTiling(MaxTiles = 6, [|Order = (InternVLCandidateOrder)99|])] public partial class S;",
+            "TESS001", DiagnosticSeverity.Error);
+        Assert.Equal(PlanError(() => new InternVLOptions(order: (InternVLCandidateOrder)99)), order.GetMessage());
+        var rule = await SingleAsync(Usings + "[NativeResolution([|Rule = (QwenResizeRule)7|])] public partial class S;", "TESS001",
+            DiagnosticSeverity.Error);
+        Assert.Equal(PlanError(() => new QwenVisionOptions(rule: (QwenResizeRule)7).Validate()), rule.GetMessage());
+        var strategy = await SingleAsync(Usings + "[AnyResTiling([|Strategy = (FeatureSelectStrategy)(-1)|])] public partial class S;", "TESS001",
+            DiagnosticSeverity.Error);
+        Assert.Equal(PlanError(() => new LlavaNextOptions(LlavaNextOptions.V16.Pinpoints.ToArray(), strategy: (FeatureSelectStrategy)(-1))),
+            strategy.GetMessage());
+    }
+
+    [Fact]
+    public async Task RopeValuesAreCheckedLikeTheRuntimeOptions()
+    {
+        var variant = await SingleAsync(Usings + "[NativeResolution([|Rope = (QwenRopeVariant)5|])] public partial class S;", "TESS001",
+            DiagnosticSeverity.Error);
+        Assert.Equal(PlanError(() => new QwenRopeOptions((QwenRopeVariant)5).Validate()), variant.GetMessage());
+        var rate = await SingleAsync(Usings + "[NativeResolution(Rope = QwenRopeVariant.Qwen25VL, [|TokensPerSecond = -2|])] public partial class S;",
+            "TESS001", DiagnosticSeverity.Error);
+        Assert.Equal(PlanError(() => new QwenRopeOptions(QwenRopeVariant.Qwen25VL, tokensPerSecond: -2).Validate()), rate.GetMessage());
+    }
+
     // ---- TESS002: worst case over the budget ----------------------------------------------------------------------
 
     [Fact]
