@@ -83,4 +83,14 @@ internal static class GeneratorHarness
         var context = new AssemblyLoadContext("generated-specs", isCollectible: true);
         return (context.LoadFromStream(image), context);
     }
+
+    /// <summary>Compiles <paramref name="source"/>, runs the generator (which must not throw and must emit one file per spec
+    /// class) and loads the result: the fixture of the tests that call generated members.</summary>
+    public static (Assembly Assembly, AssemblyLoadContext Context) CompileAndLoad(string source, int specClasses)
+    {
+        var (result, output) = Run(Compile(source));
+        Assert.Null(result.Exception);
+        Assert.Equal(specClasses, result.GeneratedSources.Length);
+        return Load(output);
+    }
 }
