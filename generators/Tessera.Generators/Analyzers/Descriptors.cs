@@ -55,14 +55,21 @@ internal static class Descriptors
         "Each spec class generates one plan; declare each strategy on its own class.");
 
     public static readonly DiagnosticDescriptor UnsupportedClass = Create(DiagnosticIds.UnsupportedClass,
-        "Tiling spec class must be non-generic, non-static and not file-local",
+        "Tiling spec class must be non-generic and not file-local",
         "'{0}' is {1}: Tessera cannot generate a tiling spec into it",
         DiagnosticSeverity.Error,
-        "The generator emits a plain partial declaration, in its own file, with compile-time tables of one closed spec: a static class "
-        + "does not accept it, a file-local class cannot be extended from another file, and a generic class has no single set of values to compute them from.");
+        "The generator emits a plain partial declaration, in its own file, with compile-time tables of one closed spec: a file-local class "
+        + "cannot be extended from another file, and a generic class (or one nested in a generic type) has no single set of values to compute them from.");
+
+    public static readonly DiagnosticDescriptor IneffectiveValue = Create(DiagnosticIds.IneffectiveValue,
+        "Spec value has no effect",
+        "{0}",
+        DiagnosticSeverity.Warning,
+        "The value is valid but the rest of the spec never reads it, so the plan or the position ids differ from what it suggests; "
+        + "usually another setting (such as the M-RoPE variant) was meant to change with it.");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(InvalidSpecValue, ExceedsContext,
-        ContextLengthMissing, BudgetWithoutSpec, ExtremeAspectRatio, NotPartial, MultipleTilingAttributes, UnsupportedClass);
+        ContextLengthMissing, BudgetWithoutSpec, ExtremeAspectRatio, NotPartial, MultipleTilingAttributes, UnsupportedClass, IneffectiveValue);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, string description) =>
         new(id, title, message, Category, severity, isEnabledByDefault: true, description, HelpBase + id.ToLowerInvariant());

@@ -14,6 +14,7 @@ internal static class DiagnosticIds
     public const string NotPartial = "TESS006";
     public const string MultipleTilingAttributes = "TESS007";
     public const string UnsupportedClass = "TESS008";
+    public const string IneffectiveValue = "TESS009";
 
     /// <summary>TESS002: the named argument of the tiling attribute the fix lowers (MaxTiles or MaxPixels).</summary>
     public const string KnobProperty = "Knob";

@@ -15,7 +15,7 @@ namespace Tessera.Generators.Analyzers;
 /// <summary>
 /// Checks classes carrying Tessera spec attributes as the user types: impossible values (TESS001), worst cases over the
 /// token budget (TESS002), budgets without a context length or without a spec (TESS003, TESS004), elongated grids and
-/// canvases (TESS005) and class shapes the generator cannot extend (TESS006–TESS008). Values are judged by the planning
+/// canvases (TESS005), class shapes the generator cannot extend (TESS006–TESS008) and values nothing reads (TESS009). Values are judged by the planning
 /// core itself (through <see cref="SpecEvaluation"/>), so the IDE agrees with run-time plans. Half-typed code is silent.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -175,6 +175,7 @@ public sealed class TilingSpecAnalyzer : DiagnosticAnalyzer
         }
 
         CheckAspectRatios(context, spec, evaluation, syntax, attributeLocation);
+        CheckIneffectiveValues(context, spec, syntax);
 
         long contextLength = spec.BudgetValue("ContextLength");
         if (!spec.HasBudget || contextLength <= 0) return;
@@ -243,6 +244,29 @@ public sealed class TilingSpecAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.ExtremeAspectRatio, location, message));
             }
         }
+    }
+
+    /// <summary>
+    /// TESS009: an explicit <c>TokensPerSecond</c> beside a Qwen2-VL M-RoPE variant, whose temporal index is the frame group
+    /// alone (strategies.md §1.7). The usual cause is a Qwen2.5-VL spec that kept the default <c>Rope</c>.
+    /// </summary>
+    private static void CheckIneffectiveValues(SymbolAnalysisContext context, TilingSpec spec, AttributeSyntax? syntax)
+    {
+        if (spec.Kind != SpecKind.NativeResolution || !IsExplicit(spec, "TokensPerSecond")) return;
+        var variant = (QwenRopeVariant)spec.Get("Rope");
+        if (variant is not (QwenRopeVariant.Qwen2VL or QwenRopeVariant.Qwen2VLUnified)) return;
+        if (NamedArgumentLocation(syntax, "TokensPerSecond") is not { } location) return;
+        string message = string.Format(CultureInfo.InvariantCulture,
+            "TokensPerSecond = {0} has no effect with Rope = {1}{2}: Qwen2-VL's get_rope_index numbers a video's frame groups 0, 1, 2, … "
+            + "whatever their duration; for a Qwen2.5-VL checkpoint set Rope = QwenRopeVariant.Qwen25VL, otherwise remove TokensPerSecond",
+            spec.Get("TokensPerSecond"), variant, IsExplicit(spec, "Rope") ? "" : " (the default)");
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.IneffectiveValue, location, message));
+    }
+
+    private static bool IsExplicit(TilingSpec spec, string name)
+    {
+        foreach (var value in spec.Values) if (value.Name == name) return value.IsExplicit;
+        return false;
     }
 
     /// <summary>

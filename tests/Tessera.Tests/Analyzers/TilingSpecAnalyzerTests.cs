@@ -92,6 +92,36 @@ public sealed class TilingSpecAnalyzerTests
         Assert.Equal(PlanError(() => new QwenRopeOptions(QwenRopeVariant.Qwen25VL, tokensPerSecond: -2).Validate()), rate.GetMessage());
     }
 
+    // ---- TESS009: values nothing reads ------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task TokensPerSecondBesideTheDefaultRopeWarns()
+    {
+        var d = await SingleAsync(Usings + "[NativeResolution(MaxPixels = 602112, [|TokensPerSecond = 2|])] public partial class S;", "TESS009",
+            DiagnosticSeverity.Warning);
+        Assert.StartsWith("TokensPerSecond = 2 has no effect with Rope = Qwen2VL (the default): ", d.GetMessage());
+        Assert.Contains("Rope = QwenRopeVariant.Qwen25VL", d.GetMessage());
+    }
+
+    [Fact]
+    public async Task TokensPerSecondBesideAnExplicitQwen2VlRopeWarns()
+    {
+        var d = await SingleAsync(Usings + "[NativeResolution(Rope = QwenRopeVariant.Qwen2VLUnified, [|TokensPerSecond = 4|])] public partial class S;",
+            "TESS009", DiagnosticSeverity.Warning);
+        Assert.StartsWith("TokensPerSecond = 4 has no effect with Rope = Qwen2VLUnified: ", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("Rope = QwenRopeVariant.Qwen25VL, TokensPerSecond = 2")]
+    [InlineData("TokensPerSecond = 4, Rope = QwenRopeVariant.Qwen25VLIntCast")]
+    [InlineData("Rope = QwenRopeVariant.Qwen25VLUnified, TokensPerSecond = 1")]
+    [InlineData("Rope = QwenRopeVariant.Qwen2VL")]
+    [InlineData("Rope = QwenRopeVariant.Qwen2VLUnified")]
+    public async Task TokensPerSecondReadByTheRopeOrLeftAtItsDefaultIsSilent(string arguments)
+    {
+        Assert.Empty(await AnalyzeValidAsync(Usings + $"[NativeResolution({arguments})] public partial class S;"));
+    }
+
     // ---- TESS002: worst case over the budget ----------------------------------------------------------------------
 
     [Fact]

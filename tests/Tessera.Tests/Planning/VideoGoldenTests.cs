@@ -172,6 +172,23 @@ public class VideoTrapTests
         Assert.Equal(-14, cast.Delta);
     }
 
+    [Fact] // §1.7: Qwen2-VL's temporal index is the frame group alone; only the Qwen2.5-VL variants read tokens_per_second
+           // (what analyzer TESS009 tells a spec that sets TokensPerSecond beside a Qwen2-VL Rope)
+    public void Only_the_Qwen25_variants_read_tokens_per_second()
+    {
+        var ids = Ids((Text, 1), (Vs, 1), (Video, 16), (Ve, 1), (Text, 1));
+        var videos = new[] { new GridThw(4, 4, 4) };
+        var seconds = new[] { 2.0 };
+        foreach (var variant in new[] { QwenRopeVariant.Qwen2VL, QwenRopeVariant.Qwen2VLUnified, QwenRopeVariant.Qwen25VL,
+                     QwenRopeVariant.Qwen25VLIntCast, QwenRopeVariant.Qwen25VLUnified })
+        {
+            var two = Rope(ids, Array.Empty<GridThw>(), videos, seconds, new QwenRopeOptions(variant, tokensPerSecond: 2));
+            var seven = Rope(ids, Array.Empty<GridThw>(), videos, seconds, new QwenRopeOptions(variant, tokensPerSecond: 7));
+            bool same = two.T.SequenceEqual(seven.T) && two.H.SequenceEqual(seven.H) && two.W.SequenceEqual(seven.W) && two.Delta == seven.Delta;
+            Assert.True(same == variant is QwenRopeVariant.Qwen2VL or QwenRopeVariant.Qwen2VLUnified, $"{variant}: same positions = {same}");
+        }
+    }
+
     [Fact] // §9 row 15: fps 2.6 (spgt 2/2.6), temporal index 39, tps 2 → 60 in float32 (double arithmetic gives 59)
     public void Row15_float32_temporal_product()
     {
