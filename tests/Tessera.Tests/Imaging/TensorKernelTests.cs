@@ -220,6 +220,78 @@ public class TensorKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 28, 28, 14, 2, 2)]
+    [InlineData(2, 56, 84, 14, 2, 2)]
+    [InlineData(3, 56, 28, 14, 2, 2)] // odd count: the last frame pads the second group
+    [InlineData(5, 364, 28, 14, 2, 2)] // crosses the 18-patch chunk boundary, padded last group
+    [InlineData(7, 60, 40, 10, 2, 3)] // three frames per group, two padding copies
+    [InlineData(4, 30, 45, 5, 3, 1)]
+    [InlineData(2, 600, 300, 300, 1, 2)] // patch wider than a chunk
+    public void QwenVideoPatchesFollowTheIndexFormulaWithFramePadding(int frameCount, int width, int height, int p, int m, int tp)
+    {
+        byte[] frames = TensorReference.RandomBytes(3 * width * height * frameCount, frameCount * 31 + width);
+        NormalizationConstants c = NormalizationConstants.OpenAiClip;
+        float[] expected = TensorReference.QwenVideoPatches(frames, frameCount, width, height, p, m, tp, c);
+        (int rows, int columns) = PixelTensors.GetQwenVideoPatchShape(frameCount, width, height, p, m, tp);
+        Assert.Equal(((frameCount + tp - 1) / tp * (width / p) * (height / p), 3 * tp * p * p), (rows, columns));
+        Assert.Equal(expected.Length, PixelTensors.GetQwenVideoPatchBufferLength(frameCount, width, height, p, m, tp));
+        foreach (KernelPath path in s_paths)
+        {
+            var f32 = new float[expected.Length + 3];
+            var f16 = new byte[expected.Length * 2];
+            var bf16 = new byte[expected.Length * 2];
+            f32.AsSpan(expected.Length).Fill(-7f);
+            OnPath(path, () =>
+            {
+                PixelTensors.WriteQwenVideoPatches(frames, frameCount, width, height, p, m, tp, c, f32);
+                PixelTensors.WriteQwenVideoPatches(frames, frameCount, width, height, p, m, tp, c, TensorElementType.Float16, f16);
+                PixelTensors.WriteQwenVideoPatches(frames, frameCount, width, height, p, m, tp, c, TensorElementType.BFloat16, bf16);
+                return 0;
+            });
+            Assert.Equal(Bits(expected), Bits(f32[..expected.Length]));
+            Assert.Equal([-7f, -7f, -7f], f32[expected.Length..]);
+            Assert.Equal(HalfBits(expected), MemoryMarshal.Cast<byte, ushort>(f16).ToArray());
+            Assert.Equal(BFloatBits(expected), MemoryMarshal.Cast<byte, ushort>(bf16).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(TensorElementType.Float32)]
+    [InlineData(TensorElementType.Float16)]
+    [InlineData(TensorElementType.BFloat16)]
+    public void OneVideoFrameIsTheImageMatrix(TensorElementType type)
+    {
+        // pixels.md §5.1: an image is one frame padded to tp copies, so both writers must give the same bytes.
+        byte[] rgb = TensorReference.RandomBytes(3 * 364 * 56, 5);
+        int length = PixelTensors.GetQwenPatchBufferLength(364, 56, 14, 2, 2) * type.SizeInBytes();
+        Assert.Equal(length, PixelTensors.GetQwenVideoPatchBufferLength(1, 364, 56, 14, 2, 2) * type.SizeInBytes());
+        var image = new byte[length];
+        var video = new byte[length];
+        PixelTensors.WriteQwenPatches(rgb, 364, 56, 14, 2, 2, NormalizationConstants.OpenAiClip, type, image);
+        PixelTensors.WriteQwenVideoPatches(rgb, 1, 364, 56, 14, 2, 2, NormalizationConstants.OpenAiClip, type, video);
+        Assert.Equal(image, video);
+    }
+
+    [Fact]
+    public void VideoPatchesAllocateNothingAndRejectBadInput()
+    {
+        var c = NormalizationConstants.OpenAiClip;
+        byte[] frames = TensorReference.RandomBytes(3 * 56 * 28 * 3, 9);
+        var dst = new float[PixelTensors.GetQwenVideoPatchBufferLength(3, 56, 28, 14, 2, 2)];
+        PixelTensors.WriteQwenVideoPatches(frames, 3, 56, 28, 14, 2, 2, c, dst);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        PixelTensors.WriteQwenVideoPatches(frames, 3, 56, 28, 14, 2, 2, c, dst);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => PixelTensors.WriteQwenVideoPatches(frames, 0, 56, 28, 14, 2, 2, c, dst));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PixelTensors.WriteQwenVideoPatches(frames, 3, 42, 28, 14, 2, 2, c, dst));
+        Assert.Throws<ArgumentException>(() => PixelTensors.WriteQwenVideoPatches(frames, 4, 56, 28, 14, 2, 2, c, new float[dst.Length * 2]));
+        Assert.Throws<ArgumentException>(() => PixelTensors.WriteQwenVideoPatches(frames, 3, 56, 28, 14, 2, 2, c, dst.AsSpan(1)));
+        Assert.Throws<ArgumentException>(() => PixelTensors.WriteQwenVideoPatches(frames, 3, 56, 28, 14, 2, 2, default, dst));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PixelTensors.GetQwenVideoPatchShape(int.MaxValue, 56, 28, 14, 2, 2));
+    }
+
     [Fact]
     public void CustomConstantsNormaliseExactlyToo()
     {

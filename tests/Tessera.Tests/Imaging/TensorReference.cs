@@ -68,6 +68,35 @@ internal static class TensorReference
         return result;
     }
 
+    /// <summary>
+    /// The video patch matrix by the same formula with T frames (pixels.md §5.1; strategies.md §1.6 temporal padding): row =
+    /// ((t·(gh/m) + bh)·(gw/m) + bw)·m² + mh·m + mw, value = F[min(t·tp + tt, frames − 1)][c][…][…].
+    /// </summary>
+    public static float[] QwenVideoPatches(byte[] frames, int frameCount, int width, int height, int p, int m, int tp, in NormalizationConstants c)
+    {
+        int gh = height / p, gw = width / p, cols = 3 * tp * p * p, groups = (frameCount + tp - 1) / tp, frameBytes = 3 * width * height;
+        var result = new float[groups * gh * gw * cols];
+        for (int t = 0; t < groups; t++)
+        for (int bh = 0; bh < gh / m; bh++)
+        for (int bw = 0; bw < gw / m; bw++)
+        for (int mh = 0; mh < m; mh++)
+        for (int mw = 0; mw < m; mw++)
+        {
+            int row = ((t * (gh / m) + bh) * (gw / m) + bw) * m * m + mh * m + mw;
+            for (int ch = 0; ch < 3; ch++)
+            for (int tt = 0; tt < tp; tt++)
+            for (int py = 0; py < p; py++)
+            for (int px = 0; px < p; px++)
+            {
+                int frame = Math.Min(t * tp + tt, frameCount - 1);
+                int col = ((ch * tp + tt) * p + py) * p + px;
+                int y = (bh * m + mh) * p + py, x = (bw * m + mw) * p + px;
+                result[row * cols + col] = Normalize(frames[frame * frameBytes + (y * width + x) * 3 + ch], ch, c);
+            }
+        }
+        return result;
+    }
+
     public static byte[] RandomBytes(int length, int seed)
     {
         var bytes = new byte[length];

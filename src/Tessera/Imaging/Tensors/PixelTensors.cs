@@ -13,8 +13,9 @@ namespace Tessera.Imaging.Tensors;
 /// </summary>
 /// <remarks>
 /// <para>Layouts: planar C×H×W (<see cref="NormalizeToChw(ReadOnlySpan{byte}, int, int, int, in NormalizationConstants, Span{float})"/>;
-/// InternVL and LLaVA tiles stack these to N×3×H×W) and Qwen2-VL patch rows
-/// (<see cref="WriteQwenPatches(ReadOnlySpan{byte}, int, int, int, int, int, in NormalizationConstants, Span{float})"/>).</para>
+/// InternVL and LLaVA tiles stack these to N×3×H×W) and Qwen2-VL patch rows of an image
+/// (<see cref="WriteQwenPatches(ReadOnlySpan{byte}, int, int, int, int, int, in NormalizationConstants, Span{float})"/>) or of a
+/// video's frames (<see cref="WriteQwenVideoPatches(ReadOnlySpan{byte}, int, int, int, int, int, int, in NormalizationConstants, Span{float})"/>).</para>
 /// <para>Sources are interleaved R, G, B bytes; <c>srcStride</c> is the distance in bytes between row starts. Each
 /// call writes exactly the first <c>Get…Length</c> elements of the destination and allocates nothing once the
 /// constants' lookup table exists (the presets' tables always do).</para>
@@ -166,6 +167,60 @@ public static unsafe class PixelTensors
         int temporalPatchSize, in NormalizationConstants constants, TensorElementType elementType, Span<byte> destination) =>
         Qwen(rgb24, width, height, patchSize, mergeSize, temporalPatchSize, constants, elementType, destination);
 
+    /// <summary>
+    /// The Qwen2-VL <c>pixel_values_videos</c> shape of <paramref name="frameCount"/> frames of one video: rows =
+    /// ⌈frames / tp⌉ · (h/p) · (w/p) (the processor pads the last temporal group by repeating the last frame), columns =
+    /// 3·tp·p·p. The row count equals <c>grid_t · grid_h · grid_w</c> of the video's plan.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range, a side is not a multiple of patchSize · mergeSize,
+    /// or the matrix would have more than <see cref="int.MaxValue"/> elements.</exception>
+    public static (int Rows, int Columns) GetQwenVideoPatchShape(int frameCount, int width, int height, int patchSize, int mergeSize,
+        int temporalPatchSize)
+    {
+        CheckPositive(frameCount, nameof(frameCount));
+        (int frameRows, int columns) = GetQwenPatchShape(width, height, patchSize, mergeSize, temporalPatchSize);
+        long groups = ((long)frameCount + temporalPatchSize - 1) / temporalPatchSize;
+        long rows = groups * frameRows;
+        ToLength(rows * columns, "video patch matrix");
+        return ((int)rows, columns);
+    }
+
+    /// <summary>Elements the Qwen2-VL patch matrix of a video needs: rows · columns of <see cref="GetQwenVideoPatchShape"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">As <see cref="GetQwenVideoPatchShape"/>.</exception>
+    public static int GetQwenVideoPatchBufferLength(int frameCount, int width, int height, int patchSize, int mergeSize, int temporalPatchSize)
+    {
+        (int rows, int columns) = GetQwenVideoPatchShape(frameCount, width, height, patchSize, mergeSize, temporalPatchSize);
+        return rows * columns;
+    }
+
+    /// <summary>
+    /// Writes the Qwen2-VL <c>pixel_values_videos</c> matrix of one video's sampled frames, already resized to the plan's
+    /// size (pixels.md §5.1 with T frames, strategies.md §1.6): <paramref name="frames"/> holds
+    /// <paramref name="frameCount"/> tightly packed RGB24 frames back to back (3 · width · height bytes each, as a raw
+    /// <c>rgb24</c> decoder pipe delivers them). Row = ((t · gh/m + bh) · gw/m + bw) · m² + mh · m + mw, column =
+    /// ((c · tp + tt) · p + py) · p + px, value from frame t · tp + tt; when the count is not a multiple of tp the last
+    /// frame stands in for the missing ones, as the processor's padding repeats it. One frame gives the same bytes as
+    /// <see cref="WriteQwenPatches(ReadOnlySpan{byte}, int, int, int, int, int, in NormalizationConstants, Span{float})"/>.
+    /// </summary>
+    /// <remarks>Values are <c>((float)x / 255f − mean) / std</c>, the slow processor's rescale-then-normalise (pixels.md
+    /// §4.2), which also served videos before transformers split off its torch video processor. That processor fuses the
+    /// two steps (pixels.md §4.3) and can differ in the last bit; and upstream resizes frames with torchvision's
+    /// antialiased bicubic, not Pillow, so bring frames resized the way your reference does.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range, or a side is not a multiple of patchSize · mergeSize.</exception>
+    /// <exception cref="ArgumentException">The frames or the destination are too short, or the constants are <c>default</c>.</exception>
+    public static void WriteQwenVideoPatches(ReadOnlySpan<byte> frames, int frameCount, int width, int height, int patchSize, int mergeSize,
+        int temporalPatchSize, in NormalizationConstants constants, Span<float> destination) =>
+        QwenVideo(frames, frameCount, width, height, patchSize, mergeSize, temporalPatchSize, constants, TensorElementType.Float32,
+            MemoryMarshal.AsBytes(destination));
+
+    /// <summary>As the float32 overload of <see cref="WriteQwenVideoPatches(ReadOnlySpan{byte}, int, int, int, int, int, int, in NormalizationConstants, Span{float})"/>,
+    /// writing float32, float16 or bfloat16 values as raw little-endian bytes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range, a side is not a multiple of patchSize · mergeSize, or the element type is unknown.</exception>
+    /// <exception cref="ArgumentException">The frames or the destination are too short, or the constants are <c>default</c>.</exception>
+    public static void WriteQwenVideoPatches(ReadOnlySpan<byte> frames, int frameCount, int width, int height, int patchSize, int mergeSize,
+        int temporalPatchSize, in NormalizationConstants constants, TensorElementType elementType, Span<byte> destination) =>
+        QwenVideo(frames, frameCount, width, height, patchSize, mergeSize, temporalPatchSize, constants, elementType, destination);
+
     /// <summary>A [tiles, 3, height, width] <see cref="TensorSpan{T}"/> over the first elements of <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
@@ -314,6 +369,93 @@ public static unsafe class PixelTensors
                                 }
                                 for (int tt = 1; tt < tp; tt++)
                                     Unsafe.CopyBlockUnaligned(block + tt * blockBytes, block, (uint)blockBytes);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static void QwenVideo(ReadOnlySpan<byte> frames, int frameCount, int width, int height, int patchSize, int mergeSize,
+        int temporalPatchSize, in NormalizationConstants constants, TensorElementType type, Span<byte> destination)
+    {
+        int size = type.SizeInBytes();
+        (int rows, int columns) = GetQwenVideoPatchShape(frameCount, width, height, patchSize, mergeSize, temporalPatchSize);
+        long frameBytes = 3L * width * height;
+        if (frames.Length < frameBytes * frameCount)
+            throw new ArgumentException($"{frameCount} RGB24 frames of {width}×{height} need {frameBytes * frameCount} bytes; the span holds {frames.Length}.",
+                nameof(frames));
+        NormalizationTable table = Table(constants);
+        CheckDestination(destination.Length, (long)rows * columns * size, nameof(destination), size);
+
+        bool simd = NormalizeKernels.UseSimd;
+        int p = patchSize, m = mergeSize, tp = temporalPatchSize;
+        int gw = width / p, gh = height / p, blocksPerRow = gw / m, groups = (frameCount + tp - 1) / tp;
+        long stride = 3L * width, groupRows = (long)gh * gw;
+        // As the single-image writer, a strip (the p source rows of one patch row, a chunk of patches wide) is normalised
+        // into planes and copied out p values at a time; here once per frame of the temporal group, into that frame's tt
+        // block of each row. A padding frame repeats the frame before it, so its block is a copy of the previous one.
+        int chunkPatches = Math.Max(1, NormalizeKernels.ChunkPixels / p);
+        int chunkPixels = chunkPatches * p;
+        int stripBytes = p * 3 * chunkPixels * size;
+        float* scratch = stackalloc float[3 * NormalizeKernels.ChunkPixels];
+        byte[]? rented = stripBytes > StackStripBytes ? ArrayPool<byte>.Shared.Rent(stripBytes) : null;
+        Span<byte> stripSpan = rented is null ? stackalloc byte[stripBytes] : rented.AsSpan(0, stripBytes);
+        long rowBytes = (long)p * size, blockBytes = (long)p * p * size, columnBytes = (long)columns * size;
+        try
+        {
+            fixed (byte* src = frames)
+            fixed (byte* dst = destination)
+            fixed (byte* strip = stripSpan)
+            {
+                for (int t = 0; t < groups; t++)
+                {
+                    byte* groupOutput = dst + t * groupRows * columnBytes;
+                    for (int gy = 0; gy < gh; gy++)
+                    {
+                        int bh = gy / m, mh = gy % m;
+                        for (int gx0 = 0; gx0 < gw; gx0 += chunkPatches)
+                        {
+                            int n = Math.Min(chunkPatches, gw - gx0);
+                            for (int tt = 0; tt < tp; tt++)
+                            {
+                                int frame = t * tp + tt;
+                                bool repeat = frame >= frameCount;
+                                if (!repeat)
+                                {
+                                    byte* frameStart = src + frame * frameBytes;
+                                    for (int py = 0; py < p; py++)
+                                    {
+                                        byte* planes = strip + (long)py * 3 * chunkPixels * size;
+                                        NormalizeKernels.Row(frameStart + (gy * p + py) * stride + 3L * gx0 * p, n * p, table, type,
+                                            planes, planes + chunkPixels * size, planes + 2 * chunkPixels * size, scratch, simd);
+                                    }
+                                }
+                                for (int k = 0; k < n; k++)
+                                {
+                                    int gx = gx0 + k, bw = gx / m, mw = gx % m;
+                                    long row = ((long)(bh * blocksPerRow + bw) * m + mh) * m + mw;
+                                    byte* output = groupOutput + row * columnBytes;
+                                    for (int c = 0; c < 3; c++)
+                                    {
+                                        byte* block = output + (c * tp + tt) * blockBytes;
+                                        if (repeat)
+                                        {
+                                            Unsafe.CopyBlockUnaligned(block, block - blockBytes, (uint)blockBytes);
+                                            continue;
+                                        }
+                                        for (int py = 0; py < p; py++)
+                                        {
+                                            byte* segment = strip + (((long)py * 3 + c) * chunkPixels + (long)k * p) * size;
+                                            Unsafe.CopyBlockUnaligned(block + py * rowBytes, segment, (uint)rowBytes);
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
