@@ -52,8 +52,8 @@ public readonly struct OryxImagePlan
         GuardedHeight = guardedHeight;
         HighRes = highRes;
         LowRes = lowRes;
-        // The high-res tensor goes through forward_features (convolution: floor); the low-res list through
-        // forward_features_list, which pads each image up to the patch first (ceil).
+        // The high-res tensor goes through forward_features, whose timm PatchEmbed asserts whole patches (PlanImage has
+        // checked that); the low-res list through forward_features_list, which pads each image up to the patch (ceil).
         HighResRows = highRes.Height / vitPatch;
         HighResColumns = highRes.Width / vitPatch;
         LowResRows = (lowRes.Height + vitPatch - 1) / vitPatch;
@@ -234,8 +234,9 @@ public static class Oryx
     /// <summary>Plans an image of <paramref name="width"/>×<paramref name="height"/> pixels.</summary>
     /// <exception cref="PlanException">A size is not positive (<see cref="PlanError.InvalidSize"/>); a resize truncates a side
     /// to 0, which PIL refuses (<see cref="PlanError.AspectRatioTooLarge"/>: extreme aspect ratios); a side beyond 32-bit
-    /// range (<see cref="PlanError.Overflow"/>); a high-res side below one ViT patch (<see cref="PlanError.InvalidConfiguration"/>:
-    /// the convolution fails).</exception>
+    /// range (<see cref="PlanError.Overflow"/>); a high-res side that is not a whole number of ViT patches
+    /// (<see cref="PlanError.InvalidConfiguration"/>: upstream's timm <c>PatchEmbed</c>, built with
+    /// <c>dynamic_img_pad=False</c>, asserts it; the scripts' settings always give multiples of 32).</exception>
     public static OryxImagePlan PlanImage(int width, int height, OryxOptions options)
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
@@ -257,9 +258,11 @@ public static class Oryx
             ? Resize(high.Width, high.Height, options.LowResPatch, lowSize, options.MaxRes, options.MinRes, options.PadToStride, "the low-res view")
             : new OryxView(FixedLowRes, FixedLowRes, FixedLowRes, FixedLowRes);
         int p = options.VitPatchSize;
-        if (high.Width < p || high.Height < p)
-            throw PlanException.Config($"Oryx: the high-res view is {Text(high.Width, high.Height)}, smaller than one {p}-px ViT "
-                + "patch (upstream's patch convolution raises RuntimeError).");
+        if (high.Width % p != 0 || high.Height % p != 0)
+            throw PlanException.Config($"Oryx: the high-res view is {Text(high.Width, high.Height)}, not a whole number of {p}-px "
+                + "ViT patches: upstream's forward_features does not pad, and timm's PatchEmbed (dynamic_img_pad=False) asserts "
+                + $"both sides divide by the patch (AssertionError). Use a HIGHRES_BASE patch that is a multiple of {p}"
+                + (options.HighResBase is null ? ", or set HIGHRES_BASE (unset, the image itself is the high-res view)." : "."));
         return new OryxImagePlan(width, height, (int)gw, (int)gh, high, low, p);
     }
 
@@ -270,8 +273,9 @@ public static class Oryx
     /// </summary>
     /// <exception cref="PlanException"><c>VIDEO_RESIZE</c> unset, or <c>VIDEO_MINRES</c> unset for a frame of at most
     /// <c>VIDEO_MAXRES²</c> pixels (upstream: NameError); no frames; an image modality or one outside the declared members;
-    /// a zero or oversized side as for images; a feature grid the compressor cannot pool (a side not a multiple of the
-    /// pooling window: upstream's reshape fails).</exception>
+    /// a zero or oversized side as for images; a frame side that is not a whole number of ViT patches (timm's assertion,
+    /// as for the high-res view); a feature grid the compressor cannot pool (a side not a multiple of the pooling window:
+    /// upstream's reshape fails).</exception>
     public static OryxVideoPlan PlanVideo(int totalFrames, int width, int height, OryxOptions options, int? frames = null,
         OryxModality modality = OryxModality.Video)
     {
@@ -290,10 +294,11 @@ public static class Oryx
         int pool = modality == OryxModality.VideoLong ? 4 : 2;
         OryxView view = Resize(width, height, patch, videoBase, options.VideoMaxRes, options.VideoMinRes, options.PadToStride, "the video frame");
         int p = options.VitPatchSize;
+        if (view.Width % p != 0 || view.Height % p != 0)
+            throw PlanException.Config($"Oryx: a video frame of {Text(view.Width, view.Height)} is not a whole number of {p}-px ViT "
+                + "patches: upstream's forward_features does not pad, and timm's PatchEmbed (dynamic_img_pad=False) asserts both "
+                + $"sides divide by the patch (AssertionError). Use a VIDEO_RESIZE patch that is a multiple of {p}.");
         int rows = view.Height / p, cols = view.Width / p;
-        if (rows == 0 || cols == 0)
-            throw PlanException.Config($"Oryx: a video frame of {Text(view.Width, view.Height)} is smaller than one {p}-px ViT patch "
-                + "(upstream's patch convolution raises RuntimeError).");
         if (rows % pool != 0 || cols % pool != 0)
             throw PlanException.Config($"Oryx: a {cols}×{rows} feature grid (frame {Text(view.Width, view.Height)}) does not split "
                 + $"into {pool}×{pool} pooling windows (upstream's compressor reshape raises RuntimeError); use a video patch that is "

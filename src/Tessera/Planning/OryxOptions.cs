@@ -63,7 +63,9 @@ public sealed class OryxOptions
     /// <param name="modelMaxLength"><c>tokenizer_model_max_length</c>: longer sequences are cut silently (16384);
     /// <c>null</c> = no cut.</param>
     /// <exception cref="PlanException">A patch, frame bound, ViT patch or max length below 1, a negative base, size or
-    /// resolution, or a <paramref name="frameSampling"/> outside its declared members.</exception>
+    /// resolution (upstream squares them; Tessera takes them for typos), a <paramref name="minRes"/> other than 0 with
+    /// <paramref name="videoMinRes"/> unset (a combination upstream's import never produces), or a
+    /// <paramref name="frameSampling"/> outside its declared members.</exception>
     public OryxOptions(int? highResBase = 0, int highResPatch = 32, int? lowResSize = 384, int lowResPatch = 32,
         int? videoBase = 0, int videoPatch = 64, int maxRes = 1536, int minRes = 0, int videoMaxRes = 480, int? videoMinRes = 288,
         bool padToStride = false, int framesUpbound = 64, OryxFrameSampling frameSampling = OryxFrameSampling.Inference,
@@ -82,6 +84,9 @@ public sealed class OryxOptions
         Positive(framesUpbound, "frames_upbound");
         Positive(vitPatchSize, "the ViT patch size");
         if (modelMaxLength is int max) Positive(max, "model_max_length");
+        if (videoMinRes is null && minRes != 0)
+            throw PlanException.Config($"MINRES {minRes.ToString(CultureInfo.InvariantCulture)} with VIDEO_MINRES unset never runs "
+                + "upstream: mm_utils.py's import sets MINRES = 0 whenever VIDEO_MINRES is unset. Set VIDEO_MINRES, or MINRES 0.");
         if (videoPatch > int.MaxValue / 2)
             throw PlanException.Config($"the VIDEO_RESIZE patch {videoPatch} doubled (long videos) is beyond 32-bit range.");
         PlanEnums.Check(frameSampling);
@@ -161,7 +166,8 @@ public sealed class OryxOptions
     /// <c>VIDEO_MAXRES</c> 1536, <c>VIDEO_MINRES</c> unset). <c>EVAL_LARGE</c> only moves tensors between GPUs upstream and
     /// is ignored. The knobs that are not environment variables are passed as arguments.
     /// </summary>
-    /// <exception cref="PlanException">A value upstream cannot parse (ValueError), beyond 32-bit range, or a bare-integer
+    /// <exception cref="PlanException">A value upstream cannot parse (ValueError), one in digits other than ASCII 0–9 (Python's
+    /// <c>int()</c> reads any Unicode decimal digits; Tessera does not), beyond 32-bit range, or a bare-integer
     /// <c>LOWRES_RESIZE</c>: upstream accepts it at import and fails with a TypeError on the first image; Tessera refuses it
     /// here; or an argument the constructor rejects (a <paramref name="frameSampling"/> outside its declared members is
     /// rejected before any variable is read).</exception>
@@ -241,7 +247,9 @@ public sealed class OryxOptions
                 continue;
             }
             if (c < '0' || c > '9')
-                throw PlanException.Config($"{name}: '{text}' is not an integer (upstream int() raises ValueError).");
+                throw PlanException.Config(char.IsDigit(c)
+                    ? $"{name}: '{text}' uses digits other than ASCII 0-9; Python's int() would read them, Tessera reads ASCII digits only."
+                    : $"{name}: '{text}' is not an integer (upstream int() raises ValueError).");
             digits = true;
             lastUnderscore = false;
             value = value * 10 + (c - '0');

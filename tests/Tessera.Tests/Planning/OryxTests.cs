@@ -158,10 +158,33 @@ public class OryxTests
         Assert.Null(o.VideoBase);
         Assert.Null(o.VideoMinRes);
         Assert.Equal((1536, 0, 1536, false), (o.MaxRes, o.MinRes, o.VideoMaxRes, o.PadToStride));
-        // Without LOWRES_RESIZE the low-res view is a plain 384×384 resize.
-        var plan = Oryx.PlanImage(1000, 700, o);
+        // Without LOWRES_RESIZE the low-res view is a plain 384×384 resize; without HIGHRES_BASE the image itself is the
+        // high-res view, which the ViT takes only in whole 16-px patches (see High_res_views_must_be_whole_vit_patches).
+        var plan = Oryx.PlanImage(1008, 704, o);
         Assert.Equal((384, 384), (plan.LowResWidth, plan.LowResHeight));
-        Assert.Equal((1000, 700), (plan.HighResWidth, plan.HighResHeight));
+        Assert.Equal((1008, 704), (plan.HighResWidth, plan.HighResHeight));
+        Assert.Throws<PlanException>(() => Oryx.PlanImage(1000, 700, o));
+    }
+
+    [Fact]
+    public void High_res_views_must_be_whole_vit_patches()
+    {
+        // oryx_vit.py create_siglip_vit builds timm's PatchEmbed with img_size 2048, dynamic_img_pad=False and
+        // strict_img_size=False, and forward_features (the high-res tensor, video frames) does not pad: timm asserts that
+        // both sides divide by the 16-px patch. Only the low-res list (forward_features_list) is padded up.
+        var unset = OryxOptions.FromEnvironment(new Dictionary<string, string>());
+        var e = Assert.Throws<PlanException>(() => Oryx.PlanImage(3, 4, unset)); // the tiny guard gives 64×85
+        Assert.Equal(PlanError.InvalidConfiguration, e.Error);
+        Assert.Contains("64×85", e.Message);
+        var base40 = new OryxOptions(highResPatch: 40);
+        Assert.Throws<PlanException>(() => Oryx.PlanImage(1573, 607, base40)); // 1560×600: 1560 = 97.5 patches
+        Assert.Equal((1600, 800), (Oryx.PlanImage(1600, 800, base40).HighResWidth, Oryx.PlanImage(1600, 800, base40).HighResHeight));
+        var base48 = new OryxOptions(highResPatch: 48);
+        var fine = Oryx.PlanImage(1573, 607, base48);
+        Assert.Equal(0, fine.HighResWidth % 16 + fine.HighResHeight % 16);
+        var video40 = new OryxOptions(videoPatch: 40);
+        Assert.Throws<PlanException>(() => Oryx.PlanVideo(64, 48, 32, video40)); // frame 320×200
+        Assert.Throws<PlanException>(() => Oryx.PlanVideo(64, 1488, 2219, new OryxOptions(videoPatch: 8)));
     }
 
     [Fact]
@@ -243,6 +266,12 @@ public class OryxTests
         Assert.Throws<PlanException>(() => new OryxOptions(maxRes: -1));
         Assert.Throws<PlanException>(() => new OryxOptions(framesUpbound: 0));
         Assert.Throws<PlanException>(() => new OryxOptions(modelMaxLength: 0));
+        // MINRES beside an unset VIDEO_MINRES: upstream's import resets it to 0, so only FromEnvironment's reset is real.
+        Assert.Throws<PlanException>(() => new OryxOptions(minRes: 448, videoMinRes: null));
+        Assert.Equal(0, new OryxOptions(minRes: 0, videoMinRes: null).MinRes);
+        // Python's int() reads Arabic-Indic digits; Tessera says it does not, rather than calling them unparseable.
+        var arabic = new Dictionary<string, string>(ScriptEnvironment) { ["MAXRES"] = "\u0661\u0665\u0663\u0666" };
+        Assert.Contains("ASCII", Assert.Throws<PlanException>(() => OryxOptions.FromEnvironment(arabic)).Message);
         // A 48-px video patch gives odd grids for some sizes: 2×2 pooling cannot split them (upstream's reshape fails).
         var odd = new OryxOptions(videoPatch: 48);
         Assert.Equal(PlanError.InvalidConfiguration, Assert.Throws<PlanException>(() => Oryx.PlanVideo(5, 480, 48, odd)).Error);
@@ -401,6 +430,7 @@ public class OryxTests
         from frames in Gen.Choose(1, 80)
         from sampling in Gen.Elements(OryxFrameSampling.Inference, OryxFrameSampling.Training)
         from vit in Gen.Elements(16, 14, 8)
-        select new OryxOptions(highBase, highPatch, lowSize, lowPatch, videoBase, videoPatch, maxRes, minRes, videoMaxRes, videoMinRes,
-            pad, frames, sampling, vit);
+        // MINRES survives only beside VIDEO_MINRES (upstream's import resets it otherwise).
+        select new OryxOptions(highBase, highPatch, lowSize, lowPatch, videoBase, videoPatch, maxRes, videoMinRes is null ? 0 : minRes,
+            videoMaxRes, videoMinRes, pad, frames, sampling, vit);
 }
