@@ -26,8 +26,10 @@ public sealed class LlavaOneVisionOptions
     /// <c>int(mean · 255)</c>; <c>null</c> means the checkpoints' 0.5, 0.5, 0.5 (127, 127, 127). The processor class default
     /// is the CLIP mean (122, 116, 104 then), so pass it when planning for a config that leaves the mean out.</param>
     /// <exception cref="PlanException">Empty pinpoints, a canvas that is not a positive multiple of the crop, a
-    /// non-positive size, a <paramref name="strategy"/> outside its declared members, or a mean that is not three values
-    /// each giving a colour in 0..255.</exception>
+    /// non-positive size, a <paramref name="strategy"/> outside its declared members, <paramref name="numAdditionalImageTokens"/>
+    /// of 2 · <paramref name="featureGrid"/> + 1 or more (the processor's <c>int(sqrt(num_image_tokens))</c> then leaves the
+    /// model's grid), or a mean that is not three values each giving a colour in 0..255 (checked here, so it fails every
+    /// plan, though upstream reads the colour only to pad several images).</exception>
     public LlavaOneVisionOptions(IReadOnlyList<Pinpoint> pinpoints, int cropSize = 384, int featureGrid = 27, int maxNumPatches = 9,
         FeatureSelectStrategy strategy = FeatureSelectStrategy.Full, int numAdditionalImageTokens = 0,
         IReadOnlyList<double>? imageMean = null)
@@ -40,6 +42,13 @@ public sealed class LlavaOneVisionOptions
         if (maxNumPatches < 1) throw PlanException.Config($"anyres_max_N needs N ≥ 1 (upstream divides by it), got {maxNumPatches}.");
         if (numAdditionalImageTokens < 0)
             throw PlanException.Config($"num_additional_image_tokens must not be negative, got {numAdditionalImageTokens}.");
+        long processorGrid = (long)Math.Sqrt((double)featureGrid * featureGrid + numAdditionalImageTokens);
+        if (processorGrid != featureGrid)
+            throw PlanException.Config($"num_additional_image_tokens {numAdditionalImageTokens} with a {featureGrid}-feature grid makes the "
+                + $"processor's num_image_tokens {(long)featureGrid * featureGrid + numAdditionalImageTokens}, whose int(sqrt()) is "
+                + $"{processorGrid}, not {featureGrid}: the processor would count a {processorGrid}-wide grid while the model pools "
+                + $"its {featureGrid}-wide one, and the model raises that features and image tokens do not match. Use fewer than "
+                + $"{2L * featureGrid + 1} additional tokens.");
         if ((double)maxNumPatches * featureGrid * featureGrid > 4.6e18)
             throw PlanException.Config($"anyres_max_{maxNumPatches} × {featureGrid}² features is beyond 64-bit range.");
         _pinpoints = AnyResCore.CopyPinpoints(pinpoints, cropSize);
@@ -75,21 +84,22 @@ public sealed class LlavaOneVisionOptions
     public static LlavaOneVisionOptions Checkpoint { get; } = new(DefaultPinpoints());
 
     /// <summary>
-    /// Reads N from <c>vision_aspect_ratio</c>. Upstream strips the characters of "anyres_max_" from both ends and calls
-    /// <c>int()</c>, so only the exact form <c>anyres_max_&lt;digits&gt;</c> is a configuration this accepts.
+    /// Reads N from <c>vision_aspect_ratio</c> written as the configs write it, <c>anyres_max_&lt;digits&gt;</c>. Upstream calls
+    /// <c>int(s.strip("anyres_max_"))</c>, which strips any of those characters from both ends, so it also reads spellings
+    /// such as <c>anyres_9</c>, <c>9</c> or <c>anyres_max_1_0</c> (as 10); Tessera refuses those rather than guess.
     /// </summary>
     /// <exception cref="PlanException">Any other spelling, or N = 0.</exception>
     public static int ParseVisionAspectRatio(string visionAspectRatio)
     {
         if (visionAspectRatio is null || !visionAspectRatio.StartsWith(AspectPrefix, StringComparison.Ordinal)
             || visionAspectRatio.Length == AspectPrefix.Length)
-            throw PlanException.Config($"vision_aspect_ratio must be exactly 'anyres_max_<digits>', got '{visionAspectRatio}'.");
+            throw PlanException.Config($"vision_aspect_ratio must be written 'anyres_max_<digits>' (the form the configs use; Tessera does not emulate str.strip's looser readings), got '{visionAspectRatio}'.");
         long n = 0;
         for (int i = AspectPrefix.Length; i < visionAspectRatio.Length; i++)
         {
             char c = visionAspectRatio[i];
             if (c < '0' || c > '9')
-                throw PlanException.Config($"vision_aspect_ratio must be exactly 'anyres_max_<digits>', got '{visionAspectRatio}'.");
+                throw PlanException.Config($"vision_aspect_ratio must be written 'anyres_max_<digits>' (the form the configs use; Tessera does not emulate str.strip's looser readings), got '{visionAspectRatio}'.");
             n = n * 10 + (c - '0');
             if (n > int.MaxValue) throw PlanException.Config($"vision_aspect_ratio '{visionAspectRatio}' is beyond 32-bit range.");
         }

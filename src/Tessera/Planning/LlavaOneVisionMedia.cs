@@ -300,7 +300,12 @@ public enum LlavaOneVisionFrameSampler
     /// indices <c>torch.arange(0, total, total / n).int()</c>, which can hold n + 1 values.
     /// </summary>
     TransformersArange,
-    /// <summary>The original LLaVA-NeXT training code: <c>np.linspace(0, total - 1, k, dtype=int)</c>.</summary>
+    /// <summary>
+    /// <c>np.linspace(0, total - 1, k, dtype=int)</c>: the OneVision tutorial's <c>extract_frames</c>, and the uniform branch
+    /// of LLaVA-NeXT's <c>process_video_with_decord</c> (taken with <c>force_sample</c>, or when stepping at the target fps
+    /// would give more than k frames). That loader's stepped pick, <c>range(0, total, round(avg_fps / video_fps))</c>, is not
+    /// modelled.
+    /// </summary>
     LlavaNextLinspace,
     // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
     // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
@@ -340,7 +345,7 @@ public readonly struct LlavaOneVisionFrameSample
 /// LLaVA-OneVision video (transformers <c>LlavaOnevisionProcessor</c> and <c>get_video_features</c>): every frame is a
 /// single crop whose <c>grid × grid</c> features are pooled bilinearly to <c>ceil(grid / 2)²</c> (196 for 27), and the
 /// video gets one newline at the end: <c>frames · 196 + 1</c> positions (strategies.md §4.4). Frame sampling is
-/// <see cref="SampleFrames"/> (transformers) or <see cref="SampleUniform"/> (original LLaVA-NeXT code).
+/// <see cref="SampleFrames"/> (transformers) or <see cref="SampleUniform"/> (numpy linspace, as the LLaVA-NeXT loader's uniform branch).
 /// </summary>
 /// <remarks>
 /// The processor computes the count from the first video of the batch and writes it for every <c>&lt;video&gt;</c> of every
@@ -438,7 +443,8 @@ public static class LlavaOneVisionVideo
     }
 
     /// <summary>
-    /// The original LLaVA-NeXT training code's uniform pick of <paramref name="count"/> frames:
+    /// The uniform pick of <paramref name="count"/> frames of the OneVision tutorial and of LLaVA-NeXT's loader when it samples
+    /// uniformly (see <see cref="LlavaOneVisionFrameSampler.LlavaNextLinspace"/>):
     /// <c>np.linspace(0, total - 1, count, dtype=int)</c> (truncated doubles; frames repeat when count exceeds total).
     /// </summary>
     /// <exception cref="PlanException">No frames, or a count below one.</exception>

@@ -242,6 +242,21 @@ public class LlavaOneVisionMediaTests
         Assert.Throws<PlanException>(() => LlavaOneVisionVideo.SampleUniform(10, 0));
     }
 
+    [Fact] // processing_llava_onevision.py: patches_height_width = int(math.sqrt(self.num_image_tokens)) for videos (and
+           // single images), while the model pools image_size // patch_size: the two agree while additional < 2·grid + 1
+    public void Additional_tokens_that_move_the_processors_square_root_are_refused()
+    {
+        var pins = LlavaOneVisionOptions.DefaultPinpoints();
+        for (int grid = 1; grid <= 40; grid++)
+        {
+            var edge = new LlavaOneVisionOptions(pins, featureGrid: grid, numAdditionalImageTokens: 2 * grid);
+            Assert.Equal(grid, (int)Math.Sqrt((double)grid * grid + edge.NumAdditionalImageTokens));
+            var e = Assert.Throws<PlanException>(() => new LlavaOneVisionOptions(pins, featureGrid: grid, numAdditionalImageTokens: 2 * grid + 1));
+            Assert.Equal(PlanError.InvalidConfiguration, e.Error);
+            Assert.Contains($"is {grid + 1}, not {grid}", e.Message);
+        }
+    }
+
     [Fact] // The upstream sample_frames errors (ValueError / TypeError / ZeroDivisionError / torch RuntimeError), §1.6.1 style
     public void Transformers_sampler_errors()
     {
