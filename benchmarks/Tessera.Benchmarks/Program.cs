@@ -20,6 +20,11 @@ public static class Program
             MixedSequence.Build().WriteJson(args[1]);
             return;
         }
+        if (args.Length == 2 && args[0] == "--video-clip")
+        {
+            VideoClip.Build().WriteFiles(args[1]);
+            return;
+        }
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance);
         foreach (var summary in summaries)
         {
