@@ -306,14 +306,12 @@ public static unsafe class PixelTensors
         int temporalPatchSize, in NormalizationConstants constants, TensorElementType type, Span<byte> destination)
     {
         int size = type.SizeInBytes();
-        (int _, int columns) = GetQwenPatchShape(width, height, patchSize, mergeSize, temporalPatchSize);
-        int stride = 3 * width;
-        CheckSource(rgb24, width, height, stride);
+        (int rows, int columns) = GetQwenPatchShape(width, height, patchSize, mergeSize, temporalPatchSize);
+        CheckSource(rgb24, width, height, 3 * width);
         NormalizationTable table = Table(constants);
-        CheckDestination(destination.Length, (long)GetQwenPatchBufferLength(width, height, patchSize, mergeSize, temporalPatchSize) * size, nameof(destination), size);
+        CheckDestination(destination.Length, (long)rows * columns * size, nameof(destination), size);
 
-        bool simd = NormalizeKernels.UseSimd;
-        if (simd && type == TensorElementType.Float32 && NormalizeKernels.CanRunQwenPatchesFloat32(patchSize))
+        if (NormalizeKernels.UseSimd && type == TensorElementType.Float32 && NormalizeKernels.CanRunQwenPatchesFloat32(patchSize))
         {
             fixed (byte* src = rgb24)
             fixed (byte* dst = destination)
@@ -323,62 +321,8 @@ public static unsafe class PixelTensors
             }
             return;
         }
-        int p = patchSize, m = mergeSize, tp = temporalPatchSize;
-        int gw = width / p, gh = height / p, blocksPerRow = gw / m;
-        // A strip is the p source rows of one patch row, normalised a chunk of whole patches at a time into planes;
-        // each output row (one patch) is then written front to back: for each channel the tt = 0 block of p×p
-        // values gathered from the strip, then its tp − 1 identical copies. Sequential writes keep this close to
-        // the planar kernel's speed; scattering p-element segments across rows was several times slower.
-        int chunkPatches = Math.Max(1, NormalizeKernels.ChunkPixels / p);
-        int chunkPixels = chunkPatches * p;
-        int stripBytes = p * 3 * chunkPixels * size;
-        float* scratch = stackalloc float[3 * NormalizeKernels.ChunkPixels];
-        byte[]? rented = stripBytes > StackStripBytes ? ArrayPool<byte>.Shared.Rent(stripBytes) : null;
-        Span<byte> stripSpan = rented is null ? stackalloc byte[stripBytes] : rented.AsSpan(0, stripBytes);
-        long rowBytes = (long)p * size, blockBytes = (long)p * p * size, columnBytes = (long)columns * size;
-        try
-        {
-            fixed (byte* src = rgb24)
-            fixed (byte* dst = destination)
-            fixed (byte* strip = stripSpan)
-            {
-                for (int gy = 0; gy < gh; gy++)
-                {
-                    int bh = gy / m, mh = gy % m;
-                    for (int gx0 = 0; gx0 < gw; gx0 += chunkPatches)
-                    {
-                        int n = Math.Min(chunkPatches, gw - gx0);
-                        for (int py = 0; py < p; py++)
-                        {
-                            byte* planes = strip + (long)py * 3 * chunkPixels * size;
-                            NormalizeKernels.Row(src + (long)(gy * p + py) * stride + 3L * gx0 * p, n * p, table, type,
-                                planes, planes + chunkPixels * size, planes + 2 * chunkPixels * size, scratch, simd);
-                        }
-                        for (int k = 0; k < n; k++)
-                        {
-                            int gx = gx0 + k, bw = gx / m, mw = gx % m;
-                            long row = ((long)(bh * blocksPerRow + bw) * m + mh) * m + mw;
-                            byte* output = dst + row * columnBytes;
-                            for (int c = 0; c < 3; c++)
-                            {
-                                byte* block = output + c * tp * blockBytes;
-                                for (int py = 0; py < p; py++)
-                                {
-                                    byte* segment = strip + (((long)py * 3 + c) * chunkPixels + (long)k * p) * size;
-                                    Unsafe.CopyBlockUnaligned(block + py * rowBytes, segment, (uint)rowBytes);
-                                }
-                                for (int tt = 1; tt < tp; tt++)
-                                    Unsafe.CopyBlockUnaligned(block + tt * blockBytes, block, (uint)blockBytes);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        }
+        // An image is a one-frame video: the processor repeats it into every temporal slot.
+        QwenFrames(rgb24, 1, width, height, patchSize, mergeSize, temporalPatchSize, table, type, destination, columns);
     }
 
     private static void QwenVideo(ReadOnlySpan<byte> frames, int frameCount, int width, int height, int patchSize, int mergeSize,
@@ -392,14 +336,23 @@ public static unsafe class PixelTensors
                 nameof(frames));
         NormalizationTable table = Table(constants);
         CheckDestination(destination.Length, (long)rows * columns * size, nameof(destination), size);
+        QwenFrames(frames, frameCount, width, height, patchSize, mergeSize, temporalPatchSize, table, type, destination, columns);
+    }
 
+    /// <summary>
+    /// The patch rows of <paramref name="frameCount"/> validated frames (pixels.md §5.1): a strip (the p source rows of one
+    /// patch row, a chunk of patches wide) is normalised into planes, then copied out p values at a time into each patch's
+    /// row, once per frame of the temporal group, into that frame's tt block. Slots past the last frame repeat it, so they
+    /// are copied from its block while that row is at hand (an image, one frame, is written in one pass). Sequential
+    /// p-value copies keep this near the planar kernel's speed; scattering single values across rows was several times slower.
+    /// </summary>
+    private static void QwenFrames(ReadOnlySpan<byte> frames, int frameCount, int width, int height, int p, int m, int tp,
+        NormalizationTable table, TensorElementType type, Span<byte> destination, int columns)
+    {
+        int size = type.SizeInBytes();
         bool simd = NormalizeKernels.UseSimd;
-        int p = patchSize, m = mergeSize, tp = temporalPatchSize;
         int gw = width / p, gh = height / p, blocksPerRow = gw / m, groups = (frameCount + tp - 1) / tp;
-        long stride = 3L * width, groupRows = (long)gh * gw;
-        // As the single-image writer, a strip (the p source rows of one patch row, a chunk of patches wide) is normalised
-        // into planes and copied out p values at a time; here once per frame of the temporal group, into that frame's tt
-        // block of each row. A padding frame repeats the frame before it, so its block is a copy of the previous one.
+        long stride = 3L * width, frameBytes = stride * height, groupRows = (long)gh * gw;
         int chunkPatches = Math.Max(1, NormalizeKernels.ChunkPixels / p);
         int chunkPixels = chunkPatches * p;
         int stripBytes = p * 3 * chunkPixels * size;
@@ -425,16 +378,14 @@ public static unsafe class PixelTensors
                             for (int tt = 0; tt < tp; tt++)
                             {
                                 int frame = t * tp + tt;
-                                bool repeat = frame >= frameCount;
-                                if (!repeat)
+                                if (frame >= frameCount) break; // filled as copies of the last frame below
+                                int copies = frame == frameCount - 1 ? tp - 1 - tt : 0;
+                                byte* frameStart = src + frame * frameBytes;
+                                for (int py = 0; py < p; py++)
                                 {
-                                    byte* frameStart = src + frame * frameBytes;
-                                    for (int py = 0; py < p; py++)
-                                    {
-                                        byte* planes = strip + (long)py * 3 * chunkPixels * size;
-                                        NormalizeKernels.Row(frameStart + (gy * p + py) * stride + 3L * gx0 * p, n * p, table, type,
-                                            planes, planes + chunkPixels * size, planes + 2 * chunkPixels * size, scratch, simd);
-                                    }
+                                    byte* planes = strip + (long)py * 3 * chunkPixels * size;
+                                    NormalizeKernels.Row(frameStart + (gy * p + py) * stride + 3L * gx0 * p, n * p, table, type,
+                                        planes, planes + chunkPixels * size, planes + 2 * chunkPixels * size, scratch, simd);
                                 }
                                 for (int k = 0; k < n; k++)
                                 {
@@ -444,16 +395,13 @@ public static unsafe class PixelTensors
                                     for (int c = 0; c < 3; c++)
                                     {
                                         byte* block = output + (c * tp + tt) * blockBytes;
-                                        if (repeat)
-                                        {
-                                            Unsafe.CopyBlockUnaligned(block, block - blockBytes, (uint)blockBytes);
-                                            continue;
-                                        }
                                         for (int py = 0; py < p; py++)
                                         {
                                             byte* segment = strip + (((long)py * 3 + c) * chunkPixels + (long)k * p) * size;
                                             Unsafe.CopyBlockUnaligned(block + py * rowBytes, segment, (uint)rowBytes);
                                         }
+                                        for (int j = 1; j <= copies; j++)
+                                            Unsafe.CopyBlockUnaligned(block + j * blockBytes, block, (uint)blockBytes);
                                     }
                                 }
                             }
