@@ -78,7 +78,8 @@ public sealed class VideoClip
     public void Write(Span<float> output) =>
         PixelTensors.WriteQwenVideoPatches(Frames, FrameCount, Width, Height, 14, 2, 2, NormalizationConstants.OpenAiClip, output);
 
-    /// <summary>Writes the frames to <c>DIR/frames.rgb</c>, Tessera's output to <c>DIR/tessera.f32</c> and the shape to
+    /// <summary>Writes the frames to <c>DIR/frames.rgb</c>, Tessera's output to <c>DIR/tessera.f32</c>, its output for all
+    /// frames but the last (an odd count: the last group is padded) to <c>DIR/tessera-odd.f32</c> and the shape to
     /// <c>DIR/clip.json</c>, for the numpy peer.</summary>
     public void WriteFiles(string directory)
     {
@@ -87,6 +88,9 @@ public sealed class VideoClip
         var output = new float[OutputLength];
         Write(output);
         File.WriteAllBytes(Path.Combine(directory, "tessera.f32"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(output.AsSpan()).ToArray());
+        var odd = new float[PixelTensors.GetQwenVideoPatchBufferLength(FrameCount - 1, Width, Height, 14, 2, 2)];
+        PixelTensors.WriteQwenVideoPatches(Frames, FrameCount - 1, Width, Height, 14, 2, 2, NormalizationConstants.OpenAiClip, odd);
+        File.WriteAllBytes(Path.Combine(directory, "tessera-odd.f32"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(odd.AsSpan()).ToArray());
         File.WriteAllText(Path.Combine(directory, "clip.json"),
             $"{{\"frames\": {FrameCount}, \"width\": {Width}, \"height\": {Height}, \"grid\": [{Plan.GridT}, {Plan.GridH}, {Plan.GridW}]}}\n");
     }

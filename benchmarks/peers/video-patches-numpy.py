@@ -1,9 +1,11 @@
 """numpy peer for VideoPatchBenchmarks: the slow Qwen2-VL processor's rescale, normalise and patchify of a video's
 resized frames, written with numpy: (x / 255 - mean) / std in float32 (../shared/docs/pixels.md §4.2), the last frame
-repeated into an odd temporal group, then the reshape/transpose of §5.1. Checked against Tessera's bytes before timing.
+repeated into an odd temporal group, then the reshape/transpose of §5.1. Checked against Tessera's bytes (an even and
+an odd frame count) before timing.
 
 Usage: /usr/bin/python3 video-patches-numpy.py DIR [RUNS]   (DIR from `dotnet run -- --video-clip DIR`)
-Prints one JSON line: median and min milliseconds, and whether the output equals Tessera's file bit for bit.
+Prints one JSON line: median and min milliseconds, and that the output equals Tessera's bit for bit (also for the odd
+count of all frames but the last); exits 1 without timing when either differs.
 """
 import json
 import sys
@@ -35,8 +37,15 @@ def main():
     t, w, h = clip["frames"], clip["width"], clip["height"]
     frames = np.fromfile(f"{folder}/frames.rgb", dtype=np.uint8).reshape(t, h, w, 3)
     out = patchify(frames, t, h, w)
-    tessera = np.fromfile(f"{folder}/tessera.f32", dtype=np.float32).reshape(out.shape)
-    equal = bool(np.array_equal(out.view(np.uint32), tessera.view(np.uint32)))
+    tessera = np.fromfile(f"{folder}/tessera.f32", dtype=np.float32)
+    equal = tessera.size == out.size and bool(np.array_equal(out.view(np.uint32).ravel(), tessera.view(np.uint32)))
+    # All frames but the last: an odd count, whose last temporal group repeats the last frame.
+    odd = patchify(frames[:t - 1], t - 1, h, w)
+    tessera_odd = np.fromfile(f"{folder}/tessera-odd.f32", dtype=np.float32)
+    odd_equal = tessera_odd.size == odd.size and bool(np.array_equal(odd.view(np.uint32).ravel(), tessera_odd.view(np.uint32)))
+    if not (equal and odd_equal):
+        print(json.dumps({"bitwise_equal_to_tessera": equal, "odd_count_equal": odd_equal}))
+        sys.exit(1)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -45,7 +54,7 @@ def main():
     times.sort()
     print(json.dumps({"peer": "numpy " + np.__version__, "frames": t, "width": w, "height": h, "rows": out.shape[0],
                       "median_ms": round(times[len(times) // 2], 2), "min_ms": round(times[0], 2),
-                      "bitwise_equal_to_tessera": equal}))
+                      "bitwise_equal_to_tessera": equal, "odd_count_equal": odd_equal}))
 
 
 if __name__ == "__main__":

@@ -76,6 +76,7 @@ public sealed class TilingSpecAnalyzer : DiagnosticAnalyzer
         if (type.TypeKind != TypeKind.Class) return;
 
         var ct = context.CancellationToken;
+        if (IsBeingTyped(type, ct)) return;
         string typeName = type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
         bool budgetUsable = budget is not null && CheckContextLength(context, budget, type);
         if (tilings.Count == 0)
@@ -92,6 +93,22 @@ public sealed class TilingSpecAnalyzer : DiagnosticAnalyzer
         // With two specs the budget has no single worst case to compare; each spec's own values are still checked.
         foreach (var tiling in tilings)
             CheckSpec(context, type, typeName, tiling, tilings.Count == 1 && budgetUsable ? budget : null);
+    }
+
+    /// <summary>A declaration still being typed (no name yet, an unfinished type parameter list), of the class or of a
+    /// containing type: nothing about it is judged until the compiler accepts its shape.</summary>
+    private static bool IsBeingTyped(INamedTypeSymbol type, CancellationToken ct)
+    {
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            foreach (var reference in t.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(ct) is TypeDeclarationSyntax declaration
+                    && (declaration.Identifier.IsMissing || declaration.TypeParameterList?.ContainsDiagnostics == true))
+                    return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>TESS003. Returns whether the budget has a positive, known context length.</summary>
@@ -119,16 +136,6 @@ public sealed class TilingSpecAnalyzer : DiagnosticAnalyzer
     private static void CheckShape(SymbolAnalysisContext context, INamedTypeSymbol type, string typeName)
     {
         var ct = context.CancellationToken;
-        // A declaration still being typed (no name yet, an unfinished type parameter list) is not judged.
-        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
-        {
-            foreach (var reference in t.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax(ct) is TypeDeclarationSyntax declaration
-                    && (declaration.Identifier.IsMissing || declaration.TypeParameterList?.ContainsDiagnostics == true))
-                    return;
-            }
-        }
         var where = type.Locations.Length > 0 ? type.Locations[0] : Location.None;
         if (type.IsFileLocal)
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnsupportedClass, where, typeName, "file-local"));
@@ -258,7 +265,8 @@ public sealed class TilingSpecAnalyzer : DiagnosticAnalyzer
         if (NamedArgumentLocation(syntax, "TokensPerSecond") is not { } location) return;
         string message = string.Format(CultureInfo.InvariantCulture,
             "TokensPerSecond = {0} has no effect with Rope = {1}{2}: Qwen2-VL's get_rope_index numbers a video's frame groups 0, 1, 2, … "
-            + "whatever their duration; for a Qwen2.5-VL checkpoint set Rope = QwenRopeVariant.Qwen25VL, otherwise remove TokensPerSecond",
+            + "whatever their duration; for a Qwen2.5-VL checkpoint set Rope = QwenRopeVariant.Qwen25VL (or the Qwen2.5-VL variant your "
+            + "transformers runs), otherwise remove TokensPerSecond",
             spec.Get("TokensPerSecond"), variant, IsExplicit(spec, "Rope") ? "" : " (the default)");
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.IneffectiveValue, location, message));
     }

@@ -302,8 +302,8 @@ public enum LlavaOneVisionFrameSampler
     TransformersArange,
     /// <summary>
     /// <c>np.linspace(0, total - 1, k, dtype=int)</c>: the OneVision tutorial's <c>extract_frames</c>, and the uniform branch
-    /// of LLaVA-NeXT's <c>process_video_with_decord</c> (taken with <c>force_sample</c>, or when stepping at the target fps
-    /// would give more than k frames). That loader's stepped pick, <c>range(0, total, round(avg_fps / video_fps))</c>, is not
+    /// of LLaVA-NeXT's <c>process_video_with_decord</c> (taken with <c>force_sample</c>, or when <c>frames_upbound</c> is
+    /// positive and stepping at the target fps would give more than k frames). That loader's stepped pick, <c>range(0, total, round(avg_fps / video_fps))</c>, is not
     /// modelled.
     /// </summary>
     LlavaNextLinspace,

@@ -261,8 +261,11 @@ public static class Oryx
         if (high.Width % p != 0 || high.Height % p != 0)
             throw PlanException.Config($"Oryx: the high-res view is {Text(high.Width, high.Height)}, not a whole number of {p}-px "
                 + "ViT patches: upstream's forward_features does not pad, and timm's PatchEmbed (dynamic_img_pad=False) asserts "
-                + $"both sides divide by the patch (AssertionError). Use a HIGHRES_BASE patch that is a multiple of {p}"
-                + (options.HighResBase is null ? ", or set HIGHRES_BASE (unset, the image itself is the high-res view)." : "."));
+                + "both sides divide by the patch (AssertionError). "
+                + (options.HighResBase is null
+                    ? $"With HIGHRES_BASE unset the image itself is that view, so only sides that are multiples of {p} plan; set "
+                        + "HIGHRES_BASE as the scripts do (0x32)."
+                    : $"Use a HIGHRES_BASE patch that is a multiple of {p}."));
         return new OryxImagePlan(width, height, (int)gw, (int)gh, high, low, p);
     }
 

@@ -166,8 +166,8 @@ public sealed class OryxOptions
     /// <c>VIDEO_MAXRES</c> 1536, <c>VIDEO_MINRES</c> unset). <c>EVAL_LARGE</c> only moves tensors between GPUs upstream and
     /// is ignored. The knobs that are not environment variables are passed as arguments.
     /// </summary>
-    /// <exception cref="PlanException">A value upstream cannot parse (ValueError), one in digits other than ASCII 0–9 (Python's
-    /// <c>int()</c> reads any Unicode decimal digits; Tessera does not), beyond 32-bit range, or a bare-integer
+    /// <exception cref="PlanException">A value upstream cannot parse (ValueError), one with characters beyond ASCII (Python's
+    /// <c>int()</c> reads any Unicode decimal digits; Tessera reads ASCII 0–9 only), beyond 32-bit range, or a bare-integer
     /// <c>LOWRES_RESIZE</c>: upstream accepts it at import and fails with a TypeError on the first image; Tessera refuses it
     /// here; or an argument the constructor rejects (a <paramref name="frameSampling"/> outside its declared members is
     /// rejected before any variable is read).</exception>
@@ -247,8 +247,9 @@ public sealed class OryxOptions
                 continue;
             }
             if (c < '0' || c > '9')
-                throw PlanException.Config(char.IsDigit(c)
-                    ? $"{name}: '{text}' uses digits other than ASCII 0-9; Python's int() would read them, Tessera reads ASCII digits only."
+                throw PlanException.Config(c > '\u007f'
+                    ? $"{name}: '{text}' holds characters beyond ASCII; Tessera reads ASCII digits 0-9 only (Python's int() also reads "
+                        + "other Unicode decimal digits, so upstream may accept it)."
                     : $"{name}: '{text}' is not an integer (upstream int() raises ValueError).");
             digits = true;
             lastUnderscore = false;

@@ -379,6 +379,13 @@ public sealed class TilingSpecAnalyzerTests
         "[AspectRatioTiling] public class S<",
         "[AspectRatioTiling] public class",
         "[Tessera.Specs.NativeResolution(] class",
+        // Spec values that would be reported on a finished class wait until the class has a name or a closed type list.
+        "[NativeResolution(TokensPerSecond = 2)] public partial class",
+        "[NativeResolution(TokensPerSecond = 2)] public partial class S<",
+        "[AspectRatioTiling(TileSize = 0)] public partial class",
+        "[AspectRatioTiling(MaxTiles = 40)][TokenBudget(ContextLength = 100)] public partial class",
+        "[TokenBudget(ContextLength = 100)] public partial class",
+        "public partial class Outer< { [AspectRatioTiling(TileSize = 0)] public partial class S; }",
     };
 
     [Theory]

@@ -289,7 +289,40 @@ public class TensorKernelTests
         Assert.Throws<ArgumentException>(() => PixelTensors.WriteQwenVideoPatches(frames, 4, 56, 28, 14, 2, 2, c, new float[dst.Length * 2]));
         Assert.Throws<ArgumentException>(() => PixelTensors.WriteQwenVideoPatches(frames, 3, 56, 28, 14, 2, 2, c, dst.AsSpan(1)));
         Assert.Throws<ArgumentException>(() => PixelTensors.WriteQwenVideoPatches(frames, 3, 56, 28, 14, 2, 2, default, dst));
-        Assert.Throws<ArgumentOutOfRangeException>(() => PixelTensors.GetQwenVideoPatchShape(int.MaxValue, 56, 28, 14, 2, 2));
+        Assert.Equal("frameCount", Assert.Throws<ArgumentOutOfRangeException>(() => PixelTensors.GetQwenVideoPatchShape(int.MaxValue, 56, 28, 14, 2, 2)).ParamName);
+        // 400 000 frames of 28×28: 940.8 million float32 values fit an int count but not one span of bytes.
+        var tooBig = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            PixelTensors.WriteQwenVideoPatches([], 400_000, 28, 28, 14, 2, 2, c, TensorElementType.Float32, []));
+        Assert.Contains("in parts", tooBig.Message);
+    }
+
+    [Theory]
+    [InlineData(7, 2)]
+    [InlineData(8, 2)]
+    [InlineData(7, 3)]
+    public void VideoPatchesWrittenInRunsOfWholeGroupsEqualOneCall(int frameCount, int tp)
+    {
+        // The remarks' promise: the matrix is group-major, so runs of whole temporal groups into consecutive slices concatenate.
+        var c = NormalizationConstants.OpenAiClip;
+        const int width = 56, height = 28, frameBytes = 3 * width * height;
+        byte[] frames = TensorReference.RandomBytes(frameBytes * frameCount, frameCount + tp);
+        var whole = new Half[PixelTensors.GetQwenVideoPatchBufferLength(frameCount, width, height, 14, 2, tp)];
+        PixelTensors.WriteQwenVideoPatches(frames, frameCount, width, height, 14, 2, tp, c, whole);
+        var parts = new Half[whole.Length];
+        int written = 0;
+        for (int first = 0; first < frameCount; first += 2 * tp)
+        {
+            int count = Math.Min(2 * tp, frameCount - first);
+            int length = PixelTensors.GetQwenVideoPatchBufferLength(count, width, height, 14, 2, tp);
+            PixelTensors.WriteQwenVideoPatches(frames.AsSpan(first * frameBytes), count, width, height, 14, 2, tp, c, parts.AsSpan(written, length));
+            written += length;
+        }
+        Assert.Equal(whole.Length, written);
+        Assert.Equal(whole, parts);
+        var bf16 = new ushort[whole.Length];
+        PixelTensors.WriteQwenVideoPatchesBFloat16(frames, frameCount, width, height, 14, 2, tp, c, bf16);
+        var reference = TensorReference.QwenVideoPatches(frames, frameCount, width, height, 14, 2, tp, c);
+        Assert.Equal(BFloatBits(reference), bf16);
     }
 
     [Fact]

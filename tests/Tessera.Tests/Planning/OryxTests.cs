@@ -177,14 +177,15 @@ public class OryxTests
         Assert.Equal(PlanError.InvalidConfiguration, e.Error);
         Assert.Contains("64×85", e.Message);
         var base40 = new OryxOptions(highResPatch: 40);
-        Assert.Throws<PlanException>(() => Oryx.PlanImage(1573, 607, base40)); // 1560×600: 1560 = 97.5 patches
+        Assert.Contains("1560×600, not a whole number", Assert.Throws<PlanException>(() => Oryx.PlanImage(1573, 607, base40)).Message);
         Assert.Equal((1600, 800), (Oryx.PlanImage(1600, 800, base40).HighResWidth, Oryx.PlanImage(1600, 800, base40).HighResHeight));
         var base48 = new OryxOptions(highResPatch: 48);
         var fine = Oryx.PlanImage(1573, 607, base48);
         Assert.Equal(0, fine.HighResWidth % 16 + fine.HighResHeight % 16);
         var video40 = new OryxOptions(videoPatch: 40);
-        Assert.Throws<PlanException>(() => Oryx.PlanVideo(64, 48, 32, video40)); // frame 320×200
-        Assert.Throws<PlanException>(() => Oryx.PlanVideo(64, 1488, 2219, new OryxOptions(videoPatch: 8)));
+        Assert.Contains("320×200 is not a whole number of 16-px", Assert.Throws<PlanException>(() => Oryx.PlanVideo(64, 48, 32, video40)).Message);
+        Assert.Contains("392×584 is not a whole number of 16-px",
+            Assert.Throws<PlanException>(() => Oryx.PlanVideo(64, 1488, 2219, new OryxOptions(videoPatch: 8))).Message);
     }
 
     [Fact]
@@ -271,7 +272,7 @@ public class OryxTests
         Assert.Equal(0, new OryxOptions(minRes: 0, videoMinRes: null).MinRes);
         // Python's int() reads Arabic-Indic digits; Tessera says it does not, rather than calling them unparseable.
         var arabic = new Dictionary<string, string>(ScriptEnvironment) { ["MAXRES"] = "\u0661\u0665\u0663\u0666" };
-        Assert.Contains("ASCII", Assert.Throws<PlanException>(() => OryxOptions.FromEnvironment(arabic)).Message);
+        Assert.Contains("beyond ASCII", Assert.Throws<PlanException>(() => OryxOptions.FromEnvironment(arabic)).Message);
         // A 48-px video patch gives odd grids for some sizes: 2×2 pooling cannot split them (upstream's reshape fails).
         var odd = new OryxOptions(videoPatch: 48);
         Assert.Equal(PlanError.InvalidConfiguration, Assert.Throws<PlanException>(() => Oryx.PlanVideo(5, 480, 48, odd)).Error);

@@ -45,21 +45,21 @@ public static unsafe class PixelTensors
     /// <exception cref="ArgumentException">The source or destination is too short, or the constants are <c>default</c>.</exception>
     public static void NormalizeToChw(ReadOnlySpan<byte> rgb24, int width, int height, int srcStride,
         in NormalizationConstants constants, Span<float> destination) =>
-        Chw(rgb24, width, height, srcStride, 0, 0, width, height, constants, TensorElementType.Float32, MemoryMarshal.AsBytes(destination), nameof(destination));
+        Chw(rgb24, width, height, srcStride, 0, 0, width, height, constants, TensorElementType.Float32, ElementBytes(destination), nameof(destination));
 
     /// <summary>As the float32 overload, then each value rounded to nearest-even binary16.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or the stride is shorter than a row.</exception>
     /// <exception cref="ArgumentException">The source or destination is too short, or the constants are <c>default</c>.</exception>
     public static void NormalizeToChw(ReadOnlySpan<byte> rgb24, int width, int height, int srcStride,
         in NormalizationConstants constants, Span<Half> destination) =>
-        Chw(rgb24, width, height, srcStride, 0, 0, width, height, constants, TensorElementType.Float16, MemoryMarshal.AsBytes(destination), nameof(destination));
+        Chw(rgb24, width, height, srcStride, 0, 0, width, height, constants, TensorElementType.Float16, ElementBytes(destination), nameof(destination));
 
     /// <summary>As the float32 overload, then each value rounded to nearest-even bfloat16 (bits as <see cref="ushort"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or the stride is shorter than a row.</exception>
     /// <exception cref="ArgumentException">The source or destination is too short, or the constants are <c>default</c>.</exception>
     public static void NormalizeToChwBFloat16(ReadOnlySpan<byte> rgb24, int width, int height, int srcStride,
         in NormalizationConstants constants, Span<ushort> destination) =>
-        Chw(rgb24, width, height, srcStride, 0, 0, width, height, constants, TensorElementType.BFloat16, MemoryMarshal.AsBytes(destination), nameof(destination));
+        Chw(rgb24, width, height, srcStride, 0, 0, width, height, constants, TensorElementType.BFloat16, ElementBytes(destination), nameof(destination));
 
     /// <summary>
     /// Normalises a whole RGB24 image into planar C×H×W of <paramref name="elementType"/>, written as raw
@@ -80,7 +80,7 @@ public static unsafe class PixelTensors
     /// <exception cref="ArgumentException">The source or destination is too short, or the constants are <c>default</c>.</exception>
     public static void NormalizeRegionToChw(ReadOnlySpan<byte> rgb24, int width, int height, int srcStride,
         int x, int y, int regionWidth, int regionHeight, in NormalizationConstants constants, Span<float> destination) =>
-        Chw(rgb24, width, height, srcStride, x, y, regionWidth, regionHeight, constants, TensorElementType.Float32, MemoryMarshal.AsBytes(destination), nameof(destination));
+        Chw(rgb24, width, height, srcStride, x, y, regionWidth, regionHeight, constants, TensorElementType.Float32, ElementBytes(destination), nameof(destination));
 
     /// <summary>
     /// The sub-rectangle variant for any element type, written as raw little-endian bytes
@@ -103,7 +103,7 @@ public static unsafe class PixelTensors
     /// <exception cref="ArgumentException">The source or destination is too short, or the constants are <c>default</c>.</exception>
     public static void NormalizeTilesToChw(ReadOnlySpan<byte> rgb24, int width, int height, int srcStride, int tileSize,
         in NormalizationConstants constants, Span<float> destination) =>
-        Tiles(rgb24, width, height, srcStride, tileSize, constants, TensorElementType.Float32, MemoryMarshal.AsBytes(destination));
+        Tiles(rgb24, width, height, srcStride, tileSize, constants, TensorElementType.Float32, ElementBytes(destination));
 
     /// <summary>The tiling variant for any element type, written as raw little-endian bytes.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive, a side is not a multiple of the tile size, the stride is shorter than a row, or the element type is unknown.</exception>
@@ -144,21 +144,21 @@ public static unsafe class PixelTensors
     /// <exception cref="ArgumentException">The source or destination is too short, or the constants are <c>default</c>.</exception>
     public static void WriteQwenPatches(ReadOnlySpan<byte> rgb24, int width, int height, int patchSize, int mergeSize,
         int temporalPatchSize, in NormalizationConstants constants, Span<float> destination) =>
-        Qwen(rgb24, width, height, patchSize, mergeSize, temporalPatchSize, constants, TensorElementType.Float32, MemoryMarshal.AsBytes(destination));
+        Qwen(rgb24, width, height, patchSize, mergeSize, temporalPatchSize, constants, TensorElementType.Float32, ElementBytes(destination));
 
     /// <summary>As the float32 overload, then each value rounded to nearest-even binary16.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range, or a side is not a multiple of patchSize · mergeSize.</exception>
     /// <exception cref="ArgumentException">The source or destination is too short, or the constants are <c>default</c>.</exception>
     public static void WriteQwenPatches(ReadOnlySpan<byte> rgb24, int width, int height, int patchSize, int mergeSize,
         int temporalPatchSize, in NormalizationConstants constants, Span<Half> destination) =>
-        Qwen(rgb24, width, height, patchSize, mergeSize, temporalPatchSize, constants, TensorElementType.Float16, MemoryMarshal.AsBytes(destination));
+        Qwen(rgb24, width, height, patchSize, mergeSize, temporalPatchSize, constants, TensorElementType.Float16, ElementBytes(destination));
 
     /// <summary>As the float32 overload, then each value rounded to nearest-even bfloat16 (bits as <see cref="ushort"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range, or a side is not a multiple of patchSize · mergeSize.</exception>
     /// <exception cref="ArgumentException">The source or destination is too short, or the constants are <c>default</c>.</exception>
     public static void WriteQwenPatchesBFloat16(ReadOnlySpan<byte> rgb24, int width, int height, int patchSize, int mergeSize,
         int temporalPatchSize, in NormalizationConstants constants, Span<ushort> destination) =>
-        Qwen(rgb24, width, height, patchSize, mergeSize, temporalPatchSize, constants, TensorElementType.BFloat16, MemoryMarshal.AsBytes(destination));
+        Qwen(rgb24, width, height, patchSize, mergeSize, temporalPatchSize, constants, TensorElementType.BFloat16, ElementBytes(destination));
 
     /// <summary>The patch matrix for any element type, written as raw little-endian bytes.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range, a side is not a multiple of patchSize · mergeSize, or the element type is unknown.</exception>
@@ -181,7 +181,7 @@ public static unsafe class PixelTensors
         (int frameRows, int columns) = GetQwenPatchShape(width, height, patchSize, mergeSize, temporalPatchSize);
         long groups = ((long)frameCount + temporalPatchSize - 1) / temporalPatchSize;
         long rows = groups * frameRows;
-        ToLength(rows * columns, "video patch matrix");
+        ToLength(rows * columns, "video patch matrix", nameof(frameCount));
         return ((int)rows, columns);
     }
 
@@ -202,20 +202,44 @@ public static unsafe class PixelTensors
     /// frame stands in for the missing ones, as the processor's padding repeats it. One frame gives the same bytes as
     /// <see cref="WriteQwenPatches(ReadOnlySpan{byte}, int, int, int, int, int, in NormalizationConstants, Span{float})"/>.
     /// </summary>
-    /// <remarks>Values are <c>((float)x / 255f − mean) / std</c>, the slow processor's rescale-then-normalise (pixels.md
+    /// <remarks><para>Values are <c>((float)x / 255f − mean) / std</c>, the slow processor's rescale-then-normalise (pixels.md
     /// §4.2), which also served videos before transformers split off its torch video processor. That processor fuses the
     /// two steps (pixels.md §4.3) and can differ in the last bit; and upstream resizes frames with torchvision's
-    /// antialiased bicubic, not Pillow, so bring frames resized the way your reference does.</remarks>
-    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range, or a side is not a multiple of patchSize · mergeSize.</exception>
+    /// antialiased bicubic, not Pillow, so bring frames resized the way your reference does.</para>
+    /// <para>With a temporal patch of 3 or more and a count that leaves 2 or more frames in the last group, the slow processor
+    /// pads up to a multiple of tp as here, while transformers' torch video processor appends exactly tp − 1 copies and its
+    /// reshape then fails; with the released tp = 2 the rules agree.</para>
+    /// <para>The matrix is group-major, so a long clip can be written in parts: runs of whole temporal groups (multiples of
+    /// tp frames; only the last run may end short) into consecutive slices give the same bytes as one call. A single call
+    /// writes at most 2 GB (one span of bytes).</para></remarks>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range, a side is not a multiple of patchSize · mergeSize,
+    /// or the matrix has more than <see cref="int.MaxValue"/> elements or bytes (write it in parts).</exception>
     /// <exception cref="ArgumentException">The frames or the destination are too short, or the constants are <c>default</c>.</exception>
     public static void WriteQwenVideoPatches(ReadOnlySpan<byte> frames, int frameCount, int width, int height, int patchSize, int mergeSize,
         int temporalPatchSize, in NormalizationConstants constants, Span<float> destination) =>
         QwenVideo(frames, frameCount, width, height, patchSize, mergeSize, temporalPatchSize, constants, TensorElementType.Float32,
-            MemoryMarshal.AsBytes(destination));
+            ElementBytes(destination));
+
+    /// <summary>As the float32 overload, then each value rounded to nearest-even binary16.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">As the float32 overload.</exception>
+    /// <exception cref="ArgumentException">As the float32 overload.</exception>
+    public static void WriteQwenVideoPatches(ReadOnlySpan<byte> frames, int frameCount, int width, int height, int patchSize, int mergeSize,
+        int temporalPatchSize, in NormalizationConstants constants, Span<Half> destination) =>
+        QwenVideo(frames, frameCount, width, height, patchSize, mergeSize, temporalPatchSize, constants, TensorElementType.Float16,
+            ElementBytes(destination));
+
+    /// <summary>As the float32 overload, then each value rounded to nearest-even bfloat16 (bits as <see cref="ushort"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">As the float32 overload.</exception>
+    /// <exception cref="ArgumentException">As the float32 overload.</exception>
+    public static void WriteQwenVideoPatchesBFloat16(ReadOnlySpan<byte> frames, int frameCount, int width, int height, int patchSize,
+        int mergeSize, int temporalPatchSize, in NormalizationConstants constants, Span<ushort> destination) =>
+        QwenVideo(frames, frameCount, width, height, patchSize, mergeSize, temporalPatchSize, constants, TensorElementType.BFloat16,
+            ElementBytes(destination));
 
     /// <summary>As the float32 overload of <see cref="WriteQwenVideoPatches(ReadOnlySpan{byte}, int, int, int, int, int, int, in NormalizationConstants, Span{float})"/>,
     /// writing float32, float16 or bfloat16 values as raw little-endian bytes.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range, a side is not a multiple of patchSize · mergeSize, or the element type is unknown.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range, a side is not a multiple of patchSize · mergeSize,
+    /// the matrix has more than <see cref="int.MaxValue"/> elements or bytes, or the element type is unknown.</exception>
     /// <exception cref="ArgumentException">The frames or the destination are too short, or the constants are <c>default</c>.</exception>
     public static void WriteQwenVideoPatches(ReadOnlySpan<byte> frames, int frameCount, int width, int height, int patchSize, int mergeSize,
         int temporalPatchSize, in NormalizationConstants constants, TensorElementType elementType, Span<byte> destination) =>
@@ -330,12 +354,12 @@ public static unsafe class PixelTensors
     {
         int size = type.SizeInBytes();
         (int rows, int columns) = GetQwenVideoPatchShape(frameCount, width, height, patchSize, mergeSize, temporalPatchSize);
+        CheckDestination(destination.Length, (long)rows * columns * size, nameof(destination), size);
         long frameBytes = 3L * width * height;
         if (frames.Length < frameBytes * frameCount)
             throw new ArgumentException($"{frameCount} RGB24 frames of {width}×{height} need {frameBytes * frameCount} bytes; the span holds {frames.Length}.",
                 nameof(frames));
         NormalizationTable table = Table(constants);
-        CheckDestination(destination.Length, (long)rows * columns * size, nameof(destination), size);
         QwenFrames(frames, frameCount, width, height, patchSize, mergeSize, temporalPatchSize, table, type, destination, columns);
     }
 
@@ -459,6 +483,9 @@ public static unsafe class PixelTensors
 
     private static void CheckDestination(int have, long needBytes, string name, int elementSize)
     {
+        if (needBytes > int.MaxValue)
+            throw new ArgumentOutOfRangeException(name, needBytes, $"The output needs {needBytes} bytes, more than one span holds "
+                + $"({int.MaxValue}). Write it in parts: for a video, runs of whole temporal groups into consecutive slices.");
         if (have < needBytes)
             throw new ArgumentException($"The destination needs {needBytes / elementSize} elements; it holds {have / elementSize}.", name);
     }
@@ -474,10 +501,18 @@ public static unsafe class PixelTensors
         if (value <= 0) throw new ArgumentOutOfRangeException(name, value, "Must be positive.");
     }
 
-    private static int ToLength(long elements, string what)
+    private static int ToLength(long elements, string what, string parameter = "width")
     {
         if (elements > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(elements), elements, $"The {what} would have more than {int.MaxValue} elements.");
+            throw new ArgumentOutOfRangeException(parameter, elements, $"The {what} would have more than {int.MaxValue} elements.");
         return (int)elements;
+    }
+
+    /// <summary>The destination as bytes, at most the whole elements that fit one span of bytes (a float span of more than
+    /// 536,870,911 elements cannot be viewed whole); the writers check the bytes they need against it.</summary>
+    private static Span<byte> ElementBytes<T>(Span<T> destination) where T : unmanaged
+    {
+        int most = int.MaxValue / Unsafe.SizeOf<T>();
+        return MemoryMarshal.AsBytes(destination.Length > most ? destination.Slice(0, most) : destination);
     }
 }
