@@ -303,10 +303,14 @@ public enum LlavaOneVisionFrameSampler
     /// <summary>
     /// <c>np.linspace(0, total - 1, k, dtype=int)</c>: the OneVision tutorial's <c>extract_frames</c>, and the uniform branch
     /// of LLaVA-NeXT's <c>process_video_with_decord</c> (taken with <c>force_sample</c>, or when <c>frames_upbound</c> is
-    /// positive and stepping at the target fps would give more than k frames). That loader's stepped pick, <c>range(0, total, round(avg_fps / video_fps))</c>, is not
-    /// modelled.
+    /// positive and stepping at the target fps would give more than k frames; see <see cref="LlavaNextStepped"/>).
     /// </summary>
     LlavaNextLinspace,
+    /// <summary>
+    /// LLaVA-NeXT's <c>process_video_with_decord</c> when it keeps its stepped pick: every
+    /// <c>round(avg_fps / video_fps)</c>-th frame from 0 (<c>range(0, total, step)</c>, Python's half-to-even round).
+    /// </summary>
+    LlavaNextStepped,
     // PlanEnums.Check rejects values above the last member: add new members at the end (values 0, 1, … without gaps),
     // then move that check's bound and member list to match (EnumValidationTests fails until both are done).
 }
@@ -314,13 +318,17 @@ public enum LlavaOneVisionFrameSampler
 /// <summary>Which frames a sampler picks: how many indices and whether one of them lies past the video.</summary>
 public readonly struct LlavaOneVisionFrameSample
 {
-    internal LlavaOneVisionFrameSample(LlavaOneVisionFrameSampler sampler, int totalFrames, long numFrames, long indexCount)
+    internal LlavaOneVisionFrameSample(LlavaOneVisionFrameSampler sampler, int totalFrames, long numFrames, long indexCount, int step = 1)
     {
         Sampler = sampler;
         TotalFrames = totalFrames;
         NumFrames = numFrames;
         IndexCount = indexCount;
+        Step = step;
     }
+
+    /// <summary>The frame step of <see cref="LlavaOneVisionFrameSampler.LlavaNextStepped"/> (1 for the other samplers).</summary>
+    public int Step { get; }
 
     /// <summary>The rule that picked the frames.</summary>
     public LlavaOneVisionFrameSampler Sampler { get; }
@@ -345,7 +353,8 @@ public readonly struct LlavaOneVisionFrameSample
 /// LLaVA-OneVision video (transformers <c>LlavaOnevisionProcessor</c> and <c>get_video_features</c>): every frame is a
 /// single crop whose <c>grid × grid</c> features are pooled bilinearly to <c>ceil(grid / 2)²</c> (196 for 27), and the
 /// video gets one newline at the end: <c>frames · 196 + 1</c> positions (strategies.md §4.4). Frame sampling is
-/// <see cref="SampleFrames"/> (transformers) or <see cref="SampleUniform"/> (numpy linspace, as the LLaVA-NeXT loader's uniform branch).
+/// <see cref="SampleFrames"/> (transformers), <see cref="SampleDecord"/> (LLaVA-NeXT's decord loader: stepped at the target fps,
+/// or uniform past a cap) or <see cref="SampleUniform"/> (numpy linspace alone, as the OneVision tutorial).
 /// </summary>
 /// <remarks>
 /// The processor computes the count from the first video of the batch and writes it for every <c>&lt;video&gt;</c> of every
@@ -456,6 +465,43 @@ public static class LlavaOneVisionVideo
     }
 
     /// <summary>
+    /// LLaVA-NeXT's <c>process_video_with_decord</c> (<c>llava/utils.py</c>, and the same in <c>train.py</c>): the step
+    /// <c>round(avg_fps / video_fps)</c> (Python's half-to-even round of the double quotient), the frames
+    /// <c>range(0, total, step)</c>; when <paramref name="framesUpbound"/> is positive and that gives more frames, or
+    /// <paramref name="forceSample"/> is set, <c>np.linspace(0, total - 1, frames_upbound, dtype=int)</c> instead. The
+    /// sample's <see cref="LlavaOneVisionFrameSample.Sampler"/> says which branch was taken.
+    /// </summary>
+    /// <param name="totalFrames">Frames in the video (<c>len(vr)</c>).</param>
+    /// <param name="averageFps">decord's <c>vr.get_avg_fps()</c>.</param>
+    /// <param name="videoFps"><c>data_args.video_fps</c> (1 by default there).</param>
+    /// <param name="framesUpbound"><c>data_args.frames_upbound</c>; 0 or less means no cap.</param>
+    /// <param name="forceSample"><c>data_args.force_sample</c> (only read with a positive cap).</param>
+    /// <exception cref="PlanException">No frames; a video fps of 0 (ZeroDivisionError) or a quotient that is not finite
+    /// (round() raises); a step that rounds to 0 (range() raises ValueError: the target fps is more than twice the video's)
+    /// or below 0 (upstream's range is empty and decord's <c>get_batch([])</c> fails).</exception>
+    public static LlavaOneVisionFrameSample SampleDecord(int totalFrames, double averageFps, double videoFps = 1, int framesUpbound = 0,
+        bool forceSample = false)
+    {
+        if (totalFrames < 1) throw PlanException.Config($"a video needs at least one frame, got {totalFrames}.");
+        if (videoFps == 0) throw PlanException.Config("video_fps is 0: upstream's avg_fps / video_fps raises ZeroDivisionError.");
+        double quotient = averageFps / videoFps;
+        if (double.IsNaN(quotient) || double.IsInfinity(quotient))
+            throw PlanException.Config($"round({quotient:R}) fails upstream (avg_fps / video_fps is not finite).");
+        double step = PyMath.RoundHalfEven(quotient);
+        if (step == 0)
+            throw PlanException.Config($"round({averageFps:R} / {videoFps:R}) is 0: upstream's range() step is zero (ValueError); "
+                + "the target video_fps is more than twice the video's own.");
+        if (step < 0)
+            throw PlanException.Config($"round({averageFps:R} / {videoFps:R}) is {step:R}: upstream's range() is empty and decord's "
+                + "get_batch([]) fails.");
+        // A step at least the video's length keeps frame 0 alone, whatever its size.
+        int frameStep = step >= totalFrames ? totalFrames : (int)step;
+        long count = (totalFrames + (long)frameStep - 1) / frameStep;
+        if (framesUpbound > 0 && (count > framesUpbound || forceSample)) return SampleUniform(totalFrames, framesUpbound);
+        return new LlavaOneVisionFrameSample(LlavaOneVisionFrameSampler.LlavaNextStepped, totalFrames, count, count, frameStep);
+    }
+
+    /// <summary>
     /// Writes the sample's frame indices (<see cref="LlavaOneVisionFrameSample.IndexCount"/> of them, the arange's extra
     /// index included) and returns how many were written.
     /// </summary>
@@ -465,8 +511,20 @@ public static class LlavaOneVisionVideo
     public static int WriteFrameIndices(in LlavaOneVisionFrameSample sample, Span<long> destination)
     {
         PlanEnums.Check(sample.Sampler);
-        return sample.Sampler == LlavaOneVisionFrameSampler.TransformersArange
-            ? FrameSampling.WriteFloatArangeIndices(sample.TotalFrames, sample.NumFrames, destination)
-            : FrameSampling.WriteNumpyLinspaceIndices(sample.TotalFrames, (int)sample.NumFrames, destination);
+        switch (sample.Sampler)
+        {
+            case LlavaOneVisionFrameSampler.TransformersArange:
+                return FrameSampling.WriteFloatArangeIndices(sample.TotalFrames, sample.NumFrames, destination);
+            case LlavaOneVisionFrameSampler.LlavaNextLinspace:
+                return FrameSampling.WriteNumpyLinspaceIndices(sample.TotalFrames, (int)sample.NumFrames, destination);
+            default:
+                if (sample.TotalFrames < 1 || sample.Step < 1 || sample.NumFrames < 1)
+                    throw PlanException.Config("the frame sample was not planned (use LlavaOneVisionVideo.SampleDecord).");
+                int count = (int)sample.NumFrames;
+                if (destination.Length < count)
+                    throw new ArgumentException($"The destination holds {destination.Length} indices; the sample has {count}.", nameof(destination));
+                for (int i = 0; i < count; i++) destination[i] = (long)i * sample.Step;
+                return count;
+        }
     }
 }

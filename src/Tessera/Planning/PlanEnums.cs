@@ -62,8 +62,8 @@ internal static class PlanEnums
     /// <summary><see cref="LlavaOneVisionFrameSample.Sampler"/>.</summary>
     public static void Check(LlavaOneVisionFrameSampler value)
     {
-        if ((uint)value > (uint)LlavaOneVisionFrameSampler.LlavaNextLinspace)
-            throw Undefined("the frame sampler", nameof(LlavaOneVisionFrameSampler), (int)value, "TransformersArange or LlavaNextLinspace");
+        if ((uint)value > (uint)LlavaOneVisionFrameSampler.LlavaNextStepped)
+            throw Undefined("the frame sampler", nameof(LlavaOneVisionFrameSampler), (int)value, "TransformersArange, LlavaNextLinspace or LlavaNextStepped");
     }
 
     /// <summary>The qwen-vl-utils <c>fetch_video</c> version.</summary>

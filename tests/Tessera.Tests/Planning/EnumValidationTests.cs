@@ -159,9 +159,9 @@ public class EnumValidationTests
     [Fact]
     public void LlavaOneVisionFrameSampler_is_checked()
     {
-        // arange(0, 10, 2.5) and linspace(0, 9, 4) both give 4 indices.
+        // arange(0, 10, 2.5), linspace(0, 9, 4) and range(0, 10, 3) all give 4 indices.
         AssertChecked<LlavaOneVisionFrameSampler>("LlavaOneVisionVideo.WriteFrameIndices", sampler =>
-            Assert.Equal(4, LlavaOneVisionVideo.WriteFrameIndices(new LlavaOneVisionFrameSample(sampler, 10, 4, 4), new long[8])));
+            Assert.Equal(4, LlavaOneVisionVideo.WriteFrameIndices(new LlavaOneVisionFrameSample(sampler, 10, 4, 4, step: 3), new long[8])));
     }
 
     [Fact]

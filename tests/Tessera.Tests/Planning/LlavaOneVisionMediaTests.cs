@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -91,6 +92,80 @@ public class LlavaOneVisionMediaTests
         Assert.Equal(64, LlavaOneVisionVideo.WriteFrameIndices(sample, indices));
         Assert.Equal(50, indices[21]);
         Assert.False(sample.HasOutOfRangeIndex);
+    }
+
+    // LLaVA-NeXT llava/utils.py process_video_with_decord: avg_fps = round(vr.get_avg_fps() / data_args.video_fps);
+    // frame_idx = range(0, total, avg_fps); if frames_upbound > 0 and (len(frame_idx) > frames_upbound or force_sample):
+    // frame_idx = np.linspace(0, total - 1, frames_upbound, dtype=int).
+
+    [Fact]
+    public void Decord_loader_steps_at_the_target_fps_and_falls_back_to_linspace_past_the_cap()
+    {
+        // 300 frames at 29.97 fps, 1 fps wanted: step round(29.97) = 30 → 0, 30, …, 270 (10 frames, under a cap of 32).
+        var stepped = LlavaOneVisionVideo.SampleDecord(300, 29.97, 1, framesUpbound: 32);
+        Assert.Equal((LlavaOneVisionFrameSampler.LlavaNextStepped, 10L, 30), (stepped.Sampler, stepped.NumFrames, stepped.Step));
+        var indices = new long[32];
+        Assert.Equal(10, LlavaOneVisionVideo.WriteFrameIndices(stepped, indices));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => 30L * i), indices[..10]);
+        // force_sample, or more stepped frames than the cap (3000 frames → 100 > 32), switch to linspace of the cap.
+        var forced = LlavaOneVisionVideo.SampleDecord(300, 29.97, 1, framesUpbound: 32, forceSample: true);
+        var capped = LlavaOneVisionVideo.SampleDecord(3000, 30, 1, framesUpbound: 32);
+        foreach (var (sample, total) in new[] { (forced, 300), (capped, 3000) })
+        {
+            Assert.Equal((LlavaOneVisionFrameSampler.LlavaNextLinspace, 32L), (sample.Sampler, sample.NumFrames));
+            Assert.Equal(32, LlavaOneVisionVideo.WriteFrameIndices(sample, indices));
+            var uniform = new long[32];
+            LlavaOneVisionVideo.WriteFrameIndices(LlavaOneVisionVideo.SampleUniform(total, 32), uniform);
+            Assert.Equal(uniform, indices);
+        }
+        // Without a cap (frames_upbound 0, force_sample ignored) the steps stand however many there are.
+        var uncapped = LlavaOneVisionVideo.SampleDecord(3000, 30, 1, framesUpbound: 0, forceSample: true);
+        Assert.Equal((LlavaOneVisionFrameSampler.LlavaNextStepped, 100L), (uncapped.Sampler, uncapped.NumFrames));
+    }
+
+    [Theory] // Python's round() is half-to-even: 25 / 10 = 2.5 → 2, 35 / 10 = 3.5 → 4, 45 / 10 = 4.5 → 4
+    [InlineData(25.0, 2)]
+    [InlineData(35.0, 4)]
+    [InlineData(45.0, 4)]
+    public void Decord_step_rounds_half_to_even(double averageFps, int step)
+    {
+        var sample = LlavaOneVisionVideo.SampleDecord(100, averageFps, 10);
+        Assert.Equal(step, sample.Step);
+        Assert.Equal((100 + step - 1) / step, sample.NumFrames); // len(range(0, 100, step))
+    }
+
+    [Fact]
+    public void Decord_loader_errors_are_where_upstream_raises()
+    {
+        // round(4 / 10) = 0: range() step 0 (ValueError); video_fps 0: ZeroDivisionError; negative: empty range.
+        Assert.Contains("step is zero", Assert.Throws<PlanException>(() => LlavaOneVisionVideo.SampleDecord(100, 4, 10)).Message);
+        Assert.Throws<PlanException>(() => LlavaOneVisionVideo.SampleDecord(100, 30, 0));
+        Assert.Throws<PlanException>(() => LlavaOneVisionVideo.SampleDecord(100, 30, -1));
+        Assert.Throws<PlanException>(() => LlavaOneVisionVideo.SampleDecord(100, double.NaN, 1));
+        Assert.Throws<PlanException>(() => LlavaOneVisionVideo.SampleDecord(0, 30, 1));
+        var unplanned = new LlavaOneVisionFrameSample(LlavaOneVisionFrameSampler.LlavaNextStepped, 0, 0, 0, step: 0);
+        Assert.Throws<PlanException>(() => LlavaOneVisionVideo.WriteFrameIndices(unplanned, new long[4]));
+        // A step past the video keeps frame 0 alone.
+        var single = LlavaOneVisionVideo.SampleDecord(10, 1e300, 1);
+        var one = new long[1];
+        Assert.Equal(1, LlavaOneVisionVideo.WriteFrameIndices(single, one));
+        Assert.Equal(0, one[0]);
+    }
+
+    [Fact]
+    public void Decord_indices_are_the_python_range_for_every_small_video()
+    {
+        // Stated invariant: a stepped sample's indices are exactly range(0, total, step), all inside the video.
+        var indices = new long[400];
+        for (int total = 1; total <= 400; total++)
+        for (int fps = 1; fps <= 60; fps += 7)
+        {
+            var sample = LlavaOneVisionVideo.SampleDecord(total, fps, 1);
+            int n = LlavaOneVisionVideo.WriteFrameIndices(sample, indices);
+            int expected = 0;
+            for (int i = 0; i < total; i += fps) Assert.Equal(i, indices[expected++]);
+            Assert.Equal(expected, n);
+        }
     }
 
     [Fact] // §1.6.1 / §9 row 10: total 17, video fps 17, fps 14 → n = 14 and 15 arange values, the last = 17
@@ -331,6 +406,8 @@ public class LlavaOneVisionMediaTests
             sum += LlavaOneVisionVideo.WriteFrameIndices(byCount, indices);
             var uniform = LlavaOneVisionVideo.SampleUniform(frames, 32);
             sum += LlavaOneVisionVideo.WriteFrameIndices(uniform, indices);
+            var decord = LlavaOneVisionVideo.SampleDecord(frames, 29.97, 1, framesUpbound: 16);
+            sum += LlavaOneVisionVideo.WriteFrameIndices(decord, indices);
         }
         return sum;
     }
