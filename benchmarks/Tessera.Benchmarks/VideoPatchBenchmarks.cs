@@ -75,8 +75,10 @@ public sealed class VideoClip
     }
 
     /// <summary>Writes <c>pixel_values_videos</c> (OpenAI-CLIP mean and std).</summary>
-    public void Write(Span<float> output) =>
-        PixelTensors.WriteQwenVideoPatches(Frames, FrameCount, Width, Height, 14, 2, 2, NormalizationConstants.OpenAiClip, output);
+    public void Write(Span<float> output) => Write(FrameCount, output);
+
+    private void Write(int frames, Span<float> output) =>
+        PixelTensors.WriteQwenVideoPatches(Frames, frames, Width, Height, 14, 2, 2, NormalizationConstants.OpenAiClip, output);
 
     /// <summary>Writes the frames to <c>DIR/frames.rgb</c>, Tessera's output to <c>DIR/tessera.f32</c>, its output for all
     /// frames but the last (an odd count: the last group is padded) to <c>DIR/tessera-odd.f32</c> and the shape to
@@ -85,13 +87,16 @@ public sealed class VideoClip
     {
         Directory.CreateDirectory(directory);
         File.WriteAllBytes(Path.Combine(directory, "frames.rgb"), Frames);
-        var output = new float[OutputLength];
-        Write(output);
-        File.WriteAllBytes(Path.Combine(directory, "tessera.f32"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(output.AsSpan()).ToArray());
-        var odd = new float[PixelTensors.GetQwenVideoPatchBufferLength(FrameCount - 1, Width, Height, 14, 2, 2)];
-        PixelTensors.WriteQwenVideoPatches(Frames, FrameCount - 1, Width, Height, 14, 2, 2, NormalizationConstants.OpenAiClip, odd);
-        File.WriteAllBytes(Path.Combine(directory, "tessera-odd.f32"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(odd.AsSpan()).ToArray());
+        Dump(FrameCount, Path.Combine(directory, "tessera.f32"));
+        Dump(FrameCount - 1, Path.Combine(directory, "tessera-odd.f32"));
         File.WriteAllText(Path.Combine(directory, "clip.json"),
             $"{{\"frames\": {FrameCount}, \"width\": {Width}, \"height\": {Height}, \"grid\": [{Plan.GridT}, {Plan.GridH}, {Plan.GridW}]}}\n");
+    }
+
+    private void Dump(int frames, string path)
+    {
+        var output = new float[PixelTensors.GetQwenVideoPatchBufferLength(frames, Width, Height, 14, 2, 2)];
+        Write(frames, output);
+        File.WriteAllBytes(path, System.Runtime.InteropServices.MemoryMarshal.AsBytes(output.AsSpan()).ToArray());
     }
 }

@@ -259,7 +259,7 @@ public sealed class TilingSpecAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static void CheckIneffectiveValues(SymbolAnalysisContext context, TilingSpec spec, AttributeSyntax? syntax)
     {
-        if (spec.Kind != SpecKind.NativeResolution || !IsExplicit(spec, "TokensPerSecond")) return;
+        if (spec.Kind != SpecKind.NativeResolution || !spec.IsExplicit("TokensPerSecond")) return;
         var variant = (QwenRopeVariant)spec.Get("Rope");
         if (variant is not (QwenRopeVariant.Qwen2VL or QwenRopeVariant.Qwen2VLUnified)) return;
         if (NamedArgumentLocation(syntax, "TokensPerSecond") is not { } location) return;
@@ -267,14 +267,8 @@ public sealed class TilingSpecAnalyzer : DiagnosticAnalyzer
             "TokensPerSecond = {0} has no effect with Rope = {1}{2}: Qwen2-VL's get_rope_index numbers a video's frame groups 0, 1, 2, … "
             + "whatever their duration; for a Qwen2.5-VL checkpoint set Rope = QwenRopeVariant.Qwen25VL (or the Qwen2.5-VL variant your "
             + "transformers runs), otherwise remove TokensPerSecond",
-            spec.Get("TokensPerSecond"), variant, IsExplicit(spec, "Rope") ? "" : " (the default)");
+            spec.Get("TokensPerSecond"), variant, spec.IsExplicit("Rope") ? "" : " (the default)");
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.IneffectiveValue, location, message));
-    }
-
-    private static bool IsExplicit(TilingSpec spec, string name)
-    {
-        foreach (var value in spec.Values) if (value.Name == name) return value.IsExplicit;
-        return false;
     }
 
     /// <summary>

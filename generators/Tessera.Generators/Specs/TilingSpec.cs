@@ -89,6 +89,13 @@ internal sealed class TilingSpec : IEquatable<TilingSpec>
         throw new KeyNotFoundException(name);
     }
 
+    /// <summary>Whether the user wrote the named value (false for a default or an unknown name).</summary>
+    public bool IsExplicit(string name)
+    {
+        foreach (var v in Values) if (v.Name == name) return v.IsExplicit;
+        return false;
+    }
+
     public long BudgetValue(string name)
     {
         foreach (var v in Budget) if (v.Name == name) return v.Value;

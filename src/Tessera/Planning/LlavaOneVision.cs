@@ -93,19 +93,23 @@ public sealed class LlavaOneVisionOptions
     {
         if (visionAspectRatio is null || !visionAspectRatio.StartsWith(AspectPrefix, StringComparison.Ordinal)
             || visionAspectRatio.Length == AspectPrefix.Length)
-            throw PlanException.Config($"vision_aspect_ratio must be written 'anyres_max_<digits>' (the form the configs use; Tessera does not emulate str.strip's looser readings), got '{visionAspectRatio}'.");
+            throw NotAnyResMax(visionAspectRatio);
         long n = 0;
         for (int i = AspectPrefix.Length; i < visionAspectRatio.Length; i++)
         {
             char c = visionAspectRatio[i];
             if (c < '0' || c > '9')
-                throw PlanException.Config($"vision_aspect_ratio must be written 'anyres_max_<digits>' (the form the configs use; Tessera does not emulate str.strip's looser readings), got '{visionAspectRatio}'.");
+                throw NotAnyResMax(visionAspectRatio);
             n = n * 10 + (c - '0');
             if (n > int.MaxValue) throw PlanException.Config($"vision_aspect_ratio '{visionAspectRatio}' is beyond 32-bit range.");
         }
         if (n == 0) throw PlanException.Config($"vision_aspect_ratio '{visionAspectRatio}' has N = 0 (upstream divides by it).");
         return (int)n;
     }
+
+    private static PlanException NotAnyResMax(string? visionAspectRatio) =>
+        PlanException.Config($"vision_aspect_ratio must be written 'anyres_max_<digits>' (the form the configs use; Tessera does not "
+            + $"emulate str.strip's looser readings), got '{visionAspectRatio}'.");
 
     /// <summary>Canvases (height, width) in scan order.</summary>
     public ReadOnlySpan<Pinpoint> Pinpoints => _pinpoints;

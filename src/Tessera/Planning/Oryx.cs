@@ -259,13 +259,10 @@ public static class Oryx
             : new OryxView(FixedLowRes, FixedLowRes, FixedLowRes, FixedLowRes);
         int p = options.VitPatchSize;
         if (high.Width % p != 0 || high.Height % p != 0)
-            throw PlanException.Config($"Oryx: the high-res view is {Text(high.Width, high.Height)}, not a whole number of {p}-px "
-                + "ViT patches: upstream's forward_features does not pad, and timm's PatchEmbed (dynamic_img_pad=False) asserts "
-                + "both sides divide by the patch (AssertionError). "
-                + (options.HighResBase is null
-                    ? $"With HIGHRES_BASE unset the image itself is that view, so only sides that are multiples of {p} plan; set "
-                        + "HIGHRES_BASE as the scripts do (0x32)."
-                    : $"Use a HIGHRES_BASE patch that is a multiple of {p}."));
+            throw NotWholeVitPatches($"the high-res view is {Text(high.Width, high.Height)},", p, options.HighResBase is null
+                ? $"With HIGHRES_BASE unset the image itself is that view, so only sides that are multiples of {p} plan; set "
+                    + "HIGHRES_BASE as the scripts do (0x32)."
+                : $"Use a HIGHRES_BASE patch that is a multiple of {p}.");
         return new OryxImagePlan(width, height, (int)gw, (int)gh, high, low, p);
     }
 
@@ -298,9 +295,8 @@ public static class Oryx
         OryxView view = Resize(width, height, patch, videoBase, options.VideoMaxRes, options.VideoMinRes, options.PadToStride, "the video frame");
         int p = options.VitPatchSize;
         if (view.Width % p != 0 || view.Height % p != 0)
-            throw PlanException.Config($"Oryx: a video frame of {Text(view.Width, view.Height)} is not a whole number of {p}-px ViT "
-                + "patches: upstream's forward_features does not pad, and timm's PatchEmbed (dynamic_img_pad=False) asserts both "
-                + $"sides divide by the patch (AssertionError). Use a VIDEO_RESIZE patch that is a multiple of {p}.");
+            throw NotWholeVitPatches($"a video frame of {Text(view.Width, view.Height)} is", p,
+                $"Use a VIDEO_RESIZE patch that is a multiple of {p}.");
         int rows = view.Height / p, cols = view.Width / p;
         if (rows % pool != 0 || cols % pool != 0)
             throw PlanException.Config($"Oryx: a {cols}×{rows} feature grid (frame {Text(view.Width, view.Height)}) does not split "
@@ -556,6 +552,12 @@ public static class Oryx
     }
 
     private static long ToBound(double value) => value >= 9.0e18 ? long.MaxValue : (long)Math.Ceiling(value);
+
+    /// <summary>The high-res view and video frames go through OryxViT's <c>forward_features</c>, which does not pad: timm's
+    /// <c>PatchEmbed</c> (built with <c>dynamic_img_pad=False</c>) asserts whole patches.</summary>
+    private static PlanException NotWholeVitPatches(string view, int p, string advice) =>
+        PlanException.Config($"Oryx: {view} not a whole number of {p}-px ViT patches: upstream's forward_features does not pad, and "
+            + $"timm's PatchEmbed (dynamic_img_pad=False) asserts both sides divide by the patch (AssertionError). {advice}");
 
     private static string Text(long w, long h) =>
         w.ToString(CultureInfo.InvariantCulture) + "×" + h.ToString(CultureInfo.InvariantCulture);

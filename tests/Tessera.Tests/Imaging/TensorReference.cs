@@ -45,28 +45,8 @@ internal static class TensorReference
     /// The Qwen2-VL patch matrix by the index formula of pixels.md §5.1: row = ((t·(gh/m) + bh)·(gw/m) + bw)·m² + mh·m + mw,
     /// col = ((c·tp + tt)·p + py)·p + px, value = F[c][(bh·m + mh)·p + py][(bw·m + mw)·p + px].
     /// </summary>
-    public static float[] QwenPatches(byte[] rgb, int width, int height, int p, int m, int tp, in NormalizationConstants c)
-    {
-        int gh = height / p, gw = width / p, cols = 3 * tp * p * p;
-        var result = new float[gh * gw * cols];
-        for (int bh = 0; bh < gh / m; bh++)
-        for (int bw = 0; bw < gw / m; bw++)
-        for (int mh = 0; mh < m; mh++)
-        for (int mw = 0; mw < m; mw++)
-        {
-            int row = ((bh * (gw / m) + bw) * m + mh) * m + mw;
-            for (int ch = 0; ch < 3; ch++)
-            for (int tt = 0; tt < tp; tt++)
-            for (int py = 0; py < p; py++)
-            for (int px = 0; px < p; px++)
-            {
-                int col = ((ch * tp + tt) * p + py) * p + px;
-                int y = (bh * m + mh) * p + py, x = (bw * m + mw) * p + px;
-                result[row * cols + col] = Normalize(rgb[(y * width + x) * 3 + ch], ch, c);
-            }
-        }
-        return result;
-    }
+    public static float[] QwenPatches(byte[] rgb, int width, int height, int p, int m, int tp, in NormalizationConstants c) =>
+        QwenVideoPatches(rgb, 1, width, height, p, m, tp, c); // one frame, repeated into every temporal slot
 
     /// <summary>
     /// The video patch matrix by the same formula with T frames (pixels.md §5.1; strategies.md §1.6 temporal padding): row =
